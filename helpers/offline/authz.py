@@ -1,0 +1,410 @@
+"""Who is calling, and may they? IAM authorization for every request.
+
+moto's own check ignores conditions and policy variables, has no table ARN
+for DynamoDB and does not know the lab administrator. This module replaces
+its single entry point, `ActionAuthenticatorMixin._authenticate_and_authorize_action`,
+with one that:
+
+1. lets the operations AWS serves without a signature through (sign-up,
+   sign-in, GetId, ...);
+2. finds the caller from the access key: the lab administrator, an IAM user,
+   or a temporary session (with the context `sessions` recorded for it);
+3. builds the request AWS would evaluate: action, resource ARN(s) and the
+   condition keys (`s3:prefix`, `dynamodb:LeadingKeys`, ...);
+4. asks `iam.evaluate` and answers a denial in the service's own error shape.
+
+Every decision is kept in a short log so a notebook can ask *why*.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import threading
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from werkzeug.exceptions import HTTPException
+
+from . import assumerole, clock, iam, requestkeys, sessions
+from .patching import Patches
+
+ADMIN_ACCESS_KEY_ID = "testing"
+ADMIN_SECRET_ACCESS_KEY = "testing"
+
+# Operations AWS accepts without SigV4 credentials: the user-facing halves of
+# Cognito and the web-identity half of STS. (AWS API references: each is
+# documented as "does not require AWS credentials" / "unauthenticated API".)
+PUBLIC_OPERATIONS = {
+    "cognito-idp": {
+        "SignUp",
+        "ConfirmSignUp",
+        "ResendConfirmationCode",
+        "InitiateAuth",
+        "RespondToAuthChallenge",
+        "GetUser",
+        "ForgotPassword",
+        "ConfirmForgotPassword",
+        "ChangePassword",
+        "GlobalSignOut",
+        "RevokeToken",
+        "UpdateUserAttributes",
+        "DeleteUser",
+        "GetUserAttributeVerificationCode",
+        "VerifyUserAttribute",
+    },
+    "cognito-identity": {
+        "GetId",
+        "GetCredentialsForIdentity",
+        "GetOpenIdToken",
+        "UnlinkIdentity",
+    },
+    "sts": {"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"},
+}
+
+# Where the action name is not the IAM action (boto3 operation -> IAM action).
+_IAM_ACTION_NAMES = {
+    ("s3", "ListObjects"): "ListBucket",
+    ("s3", "ListObjectsV2"): "ListBucket",
+    ("s3", "HeadBucket"): "ListBucket",
+    ("s3", "HeadObject"): "GetObject",
+    ("s3", "ListObjectVersions"): "ListBucketVersions",
+    ("s3", "ListBuckets"): "ListAllMyBuckets",
+    ("s3", "DeleteObjects"): "DeleteObject",
+}
+
+_SERVICE_OF_SIGNING_NAME = {"cognito-idp": "cognito-idp", "cognito-identity": "cognito-identity"}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The principal behind an access key, as IAM sees it."""
+
+    access_key_id: str
+    arn: str
+    kind: str  # "administrator" | "user" | "session"
+    policies: tuple[iam.NamedPolicy, ...] = ()
+    session: sessions.Session | None = None
+    context: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One authorization decision, kept so the course can explain it."""
+
+    access_key_id: str
+    principal_arn: str
+    decision: iam.Decision | None  # None: the administrator, not evaluated
+    at: float
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision is None or self.decision.allowed
+
+    def to_dict(self) -> dict[str, Any]:
+        request = self.decision.request if self.decision else None
+        return {
+            "access_key_id": self.access_key_id,
+            "principal_arn": self.principal_arn,
+            "action": request.action if request else None,
+            "resource": request.resource if request else None,
+            "effect": self.decision.effect if self.decision else "Allow",
+            "explanation": iam.explain(self.decision)
+            if self.decision
+            else "Allowed: the lab administrator may do anything in the account.",
+            "at": self.at,
+        }
+
+
+_log_lock = threading.Lock()
+_log: collections.deque[Recorded] = collections.deque(maxlen=500)
+
+
+def recent_decisions(access_key_id: str | None = None, limit: int = 50) -> list[Recorded]:
+    """The newest decisions first, optionally for one access key."""
+    with _log_lock:
+        found = [r for r in reversed(_log) if access_key_id in (None, r.access_key_id)]
+    return found[:limit]
+
+
+def _record(recorded: Recorded) -> None:
+    with _log_lock:
+        _log.append(recorded)
+
+
+# --- errors, in each service's own shape ------------------------------------
+
+
+class AwsError(HTTPException):
+    """An error response with exactly the status, headers and body AWS sends."""
+
+    def __init__(self, status: int, body: str, content_type: str) -> None:
+        super().__init__(description=body)
+        self.code = status
+        self._body = body
+        self._content_type = content_type
+
+    def get_body(self, *args: Any, **kwargs: Any) -> str:
+        return self._body
+
+    def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
+        return [("Content-Type", self._content_type)]
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _error(protocol: str, status: int, code: str, message: str) -> AwsError:
+    if protocol == "s3":
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f"<Error><Code>{code}</Code><Message>{_xml_escape(message)}</Message>"
+            "<RequestId>LABREQUEST0000000</RequestId><HostId>offline-lab</HostId></Error>"
+        )
+        return AwsError(status, body, "application/xml")
+    if protocol == "query":
+        body = (
+            '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
+            f"<Error><Type>Sender</Type><Code>{code}</Code><Message>{_xml_escape(message)}</Message></Error>"
+            "<RequestId>LABREQUEST0000000</RequestId></ErrorResponse>"
+        )
+        return AwsError(status, body, "text/xml")
+    # JSON services (DynamoDB, Cognito): the body DynamoDB sends, which
+    # botocore also reads for the other JSON services.
+    body = json.dumps({"__type": f"com.amazon.coral.service#{code}", "Message": message})
+    return AwsError(status, body, "application/x-amz-json-1.0")
+
+
+def _protocol(service: str) -> str:
+    if service == "s3":
+        return "s3"
+    if service in ("iam", "sts"):
+        return "query"
+    return "json"
+
+
+def access_denied(service: str, caller_arn: str, decision: iam.Decision) -> AwsError:
+    """AWS's AccessDenied for this service (IAM UG troubleshoot_access-denied).
+
+    S3 quotes the resource ARN and answers 403 XML; DynamoDB does not quote it
+    and answers 400 JSON `AccessDeniedException` (aws-semantics.md section 4).
+    """
+    request = decision.request
+    on_resource = ""
+    if request.resource != "*":
+        quoted = f'"{request.resource}"' if service == "s3" else request.resource
+        on_resource = f" on resource: {quoted}"
+    message = (
+        f"User: {caller_arn} is not authorized to perform: {request.action}"
+        f"{on_resource} {decision.denial_reason()}"
+    )
+    if service == "s3":
+        return _error("s3", 403, "AccessDenied", message)
+    if service in ("iam", "sts"):
+        return _error("query", 403, "AccessDenied", message)
+    return _error("json", 400, "AccessDeniedException", message)
+
+
+def _invalid_key(service: str) -> AwsError:
+    if service == "s3":
+        return _error(
+            "s3", 403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."
+        )
+    if service == "dynamodb":
+        return _error("json", 400, "UnrecognizedClientException", "The security token included in the request is invalid.")
+    protocol = _protocol(service)
+    return _error(protocol, 403 if protocol == "query" else 400, "InvalidClientTokenId",
+                  "The security token included in the request is invalid.")
+
+
+def _expired_token(service: str) -> AwsError:
+    if service == "s3":
+        return _error("s3", 400, "ExpiredToken", "The provided token has expired.")
+    if service == "dynamodb":
+        return _error("json", 400, "ExpiredTokenException", "The security token included in the request is expired")
+    protocol = _protocol(service)
+    return _error(protocol, 400, "ExpiredToken" if protocol == "query" else "ExpiredTokenException",
+                  "The security token included in the request is expired")
+
+
+def _missing_authentication(service: str) -> AwsError:
+    if service == "s3":
+        return _error("s3", 403, "AccessDenied", "Access Denied")
+    protocol = _protocol(service)
+    return _error(protocol, 403 if protocol == "query" else 400, "MissingAuthenticationToken",
+                  "Request is missing Authentication Token")
+
+
+# --- who is calling -----------------------------------------------------------
+
+
+def _credential_scope(response: Any) -> tuple[str, str, str] | None:
+    """(access key id, region, service) from the SigV4 header or a presigned URL."""
+    authorization = response.headers.get("Authorization") or ""
+    if "Credential=" in authorization:
+        scope = authorization.partition("Credential=")[2].partition(",")[0]
+    else:
+        query = parse_qs(urlparse(response.uri).query)
+        scope = (query.get("X-Amz-Credential") or [""])[0]
+    parts = scope.split("/")
+    if len(parts) < 4:
+        return None
+    return parts[0], parts[2], parts[3]
+
+
+def _role_policies(account_id: str, role_name: str) -> tuple[iam.NamedPolicy, ...]:
+    from moto.iam.models import iam_backends
+
+    role = iam_backends[account_id]["aws"].get_role(role_name)
+    inline = [iam.NamedPolicy(name, document) for name, document in role.policies.items()]
+    managed = [iam.NamedPolicy(p.name, _default_document(p)) for p in role.managed_policies.values()]
+    return tuple(inline + managed)
+
+
+def _default_document(policy: Any) -> str:
+    for version in policy.versions:
+        if version.is_default:
+            return version.document
+    return policy.versions[-1].document
+
+
+def _user_policies(account_id: str, user: Any) -> tuple[iam.NamedPolicy, ...]:
+    from moto.iam.models import iam_backends
+
+    backend = iam_backends[account_id]["aws"]
+    found = [iam.NamedPolicy(name, doc) for name, doc in user.policies.items()]
+    found += [iam.NamedPolicy(p.name, _default_document(p)) for p in user.managed_policies.values()]
+    for group in backend.get_groups_for_user(user.name):
+        found += [iam.NamedPolicy(name, doc) for name, doc in group.policies.items()]
+        found += [iam.NamedPolicy(p.name, _default_document(p)) for p in group.managed_policies.values()]
+    return tuple(found)
+
+
+def _find_caller(account_id: str, access_key_id: str, session_token: str | None, service: str) -> Caller:
+    from moto.iam.models import iam_backends
+    from moto.sts.models import sts_backends
+
+    if access_key_id == ADMIN_ACCESS_KEY_ID:
+        return Caller(access_key_id, f"arn:aws:iam::{account_id}:root", "administrator")
+
+    iam_backend = iam_backends[account_id]["aws"]
+    user = iam_backend.get_user_from_access_key_id(access_key_id)
+    if user is not None:
+        context = {
+            "aws:username": user.name,
+            "aws:userid": user.id,
+            "aws:PrincipalArn": user.arn,
+            "aws:PrincipalType": "User",
+        }
+        return Caller(access_key_id, user.arn, "user", _user_policies(account_id, user),
+                      context=tuple(context.items()))
+
+    assumed = sts_backends[account_id]["aws"].get_assumed_role_from_access_key(access_key_id)
+    if assumed is None or session_token != assumed.session_token:
+        raise _invalid_key(service)
+    session = sessions.lookup(access_key_id)
+    expires_at = session.expires_at if session else assumed.expiration.timestamp()
+    if clock.now() >= expires_at:
+        raise _expired_token(service)
+    role_name = assumed.role_arn.split("/")[-1]
+    try:
+        role = iam_backend.get_role(role_name)
+    except Exception:  # the role was deleted: the session keeps no permissions
+        role = None
+    context: dict[str, Any] = {
+        "aws:userid": f"{role.id if role else 'AROADELETEDROLE'}:{assumed.session_name}",
+        "aws:PrincipalArn": assumed.role_arn,
+        "aws:PrincipalType": "AssumedRole",
+    }
+    for tag in (role.tags if role else None) or []:
+        context[f"aws:PrincipalTag/{tag['Key']}"] = tag["Value"]
+    if session is not None:
+        context.update(session.context)
+    policies = _role_policies(account_id, role_name) if role else ()
+    return Caller(access_key_id, assumed.arn, "session", policies, session, tuple(context.items()))
+
+
+# --- the hook -------------------------------------------------------------------
+
+
+def _operation(response: Any, service: str) -> str:
+    if service == "s3":
+        return response.data.get("Action") or response._get_action()
+    action = response._get_action()
+    return action[0] if isinstance(action, list) else action
+
+
+def _is_public(service: str, operation: str) -> bool:
+    return operation in PUBLIC_OPERATIONS.get(service, set())
+
+
+def authorize(response: Any, _iam_request_cls: Any = None, resource: str = "*") -> None:
+    """Replacement for moto's `_authenticate_and_authorize_action`."""
+    service = response.service_name if hasattr(response, "service_name") else ""
+    scope = _credential_scope(response)
+    if scope is not None:
+        service = scope[2]
+    service = "s3" if service == "s3" or type(response).__name__ == "S3Response" else service
+    operation = _operation(response, service)
+    if _is_public(service, operation):
+        return
+    if scope is None:
+        raise _missing_authentication(service)
+
+    access_key_id = scope[0]
+    account_id = response.current_account
+    token = response.headers.get("X-Amz-Security-Token") or (
+        parse_qs(urlparse(response.uri).query).get("X-Amz-Security-Token") or [None]
+    )[0]
+    caller = _find_caller(account_id, access_key_id, token, service)
+    if (service, operation) == ("sts", "AssumeRole"):
+        _check_trust(response, account_id, caller)
+    if caller.kind == "administrator":
+        return
+    if operation == "GetCallerIdentity":  # AWS answers it whatever the policies say
+        return
+
+    action = f"{service}:{_IAM_ACTION_NAMES.get((service, operation), operation)}"
+    session_policies = None
+    if caller.session is not None and caller.session.session_policies is not None:
+        session_policies = [iam.NamedPolicy(n, d) for n, d in caller.session.session_policies]
+    for target, keys in requestkeys.resources_and_keys(response, service, operation, resource, scope[1], account_id):
+        context = dict(caller.context)
+        context.update(_global_keys(scope[1]))
+        context.update(keys)
+        decision = iam.evaluate(caller.policies, iam.Request(action, target, context), session_policies)
+        _record(Recorded(access_key_id, caller.arn, decision, clock.now()))
+        if not decision.allowed:
+            raise access_denied(service, caller.arn, decision)
+
+
+def _check_trust(response: Any, account_id: str, caller: Caller) -> None:
+    role_arn = response._get_param("RoleArn") or ""
+    try:
+        assumerole.check_trust(account_id, role_arn, caller.arn, with_tags=bool(response._get_param("Tags")))
+    except assumerole.TrustDenied:
+        message = f"User: {caller.arn} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
+        raise _error("query", 403, "AccessDenied", message) from None
+
+
+def _global_keys(region: str) -> dict[str, Any]:
+    now = clock.utcnow()
+    return {
+        "aws:CurrentTime": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "aws:EpochTime": str(int(now.timestamp())),
+        "aws:SecureTransport": True,
+        "aws:RequestedRegion": region,
+    }
+
+
+def install(patches: Patches) -> None:
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    patches.replace(ActionAuthenticatorMixin, "_authenticate_and_authorize_action", authorize)
+
+
+def reset() -> None:
+    with _log_lock:
+        _log.clear()

@@ -1,0 +1,44 @@
+"""The offline clock: real time plus an offset a notebook can move forward.
+
+Token expiry takes an hour on AWS. Moving this clock lets a learner see an
+expired token refused in seconds. Everything in the engine that asks "what
+time is it?" (token `iat`/`exp`, code and credential expiry) asks this clock.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+
+_lock = threading.Lock()
+_offset_seconds = 0.0
+
+
+def now() -> float:
+    """Seconds since the epoch, as the offline AWS sees them."""
+    return time.time() + _offset_seconds
+
+
+def utcnow() -> datetime.datetime:
+    return datetime.datetime.fromtimestamp(now(), tz=datetime.timezone.utc)
+
+
+def advance(seconds: float) -> float:
+    """Move the offline clock forward (never back: AWS time does not rewind)."""
+    global _offset_seconds
+    if seconds < 0:
+        raise ValueError("the offline clock only moves forward")
+    with _lock:
+        _offset_seconds += seconds
+    return _offset_seconds
+
+
+def offset() -> float:
+    return _offset_seconds
+
+
+def reset() -> None:
+    global _offset_seconds
+    with _lock:
+        _offset_seconds = 0.0

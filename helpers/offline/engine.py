@@ -1,0 +1,127 @@
+"""Install the engine into moto, remove it, reset it, and run it in-process.
+
+Every feature module (authorization, user pools, identity pools, ...) exposes
+`install(patches)` and `reset()`. This module applies them all through one
+reversible `Patches` record, so moto can be restored exactly.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from . import assumerole, authz, clock, sessions
+from .patching import Patches
+
+ACCOUNT_ID = "123456789012"  # moto's default account
+REGION = "us-east-1"
+# The lab's administrator: the usual offline test keys act as the account admin.
+ADMIN_ACCESS_KEY_ID = "testing"
+ADMIN_SECRET_ACCESS_KEY = "testing"
+
+# Each module patches its own targets; a module with state also has reset().
+_FEATURES = (
+    authz,
+    assumerole,
+)
+
+_lock = threading.RLock()
+_patches = Patches()
+
+
+def installed() -> bool:
+    return len(_patches) > 0
+
+
+def install() -> None:
+    """Apply every fix to moto (idempotent)."""
+    with _lock:
+        if installed():
+            return
+        for feature in _FEATURES:
+            feature.install(_patches)
+
+
+def uninstall() -> None:
+    """Restore moto exactly as it was."""
+    with _lock:
+        _patches.undo_all()
+
+
+def reset() -> None:
+    """Forget every resource, session, message and clock offset."""
+    from moto.moto_api import _internal
+
+    with _lock:
+        _internal.moto_api_backend.reset()
+        for feature in _FEATURES:
+            if hasattr(feature, "reset"):
+                feature.reset()
+        sessions.reset()
+        clock.reset()
+
+
+_admin_environment = {
+    "AWS_ACCESS_KEY_ID": ADMIN_ACCESS_KEY_ID,
+    "AWS_SECRET_ACCESS_KEY": ADMIN_SECRET_ACCESS_KEY,
+    "AWS_DEFAULT_REGION": REGION,
+}
+
+
+class InProcess:
+    """moto's in-process mock with the engine installed: no port, no network.
+
+    botocore calls to any AWS endpoint, and `requests` calls to AWS URLs
+    (pycognito's JWKS download), are answered by this process.
+    """
+
+    def __init__(self) -> None:
+        from moto import mock_aws
+
+        # mock_credentials=False: moto would otherwise put its own fake keys in
+        # the environment, which the engine does not know as anybody.
+        self._mock = mock_aws(config={"core": {"mock_credentials": False}})
+        self.running = False
+
+    def start(self, *, reset_state: bool = True) -> InProcess:
+        with _lock:
+            install()
+            self._mock.start(reset=reset_state)
+            if reset_state:
+                reset()
+            self.running = True
+        return self
+
+    def stop(self) -> None:
+        with _lock:
+            if self.running:
+                self._mock.stop(remove_data=False)
+                self.running = False
+
+
+@contextmanager
+def admin_environment() -> Iterator[None]:
+    """Point default boto3 sessions at the lab administrator, then restore."""
+    saved = {name: os.environ.get(name) for name in _admin_environment}
+    os.environ.update(_admin_environment)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
+def in_process() -> Iterator[InProcess]:
+    """`with in_process():` runs the faithful offline AWS for the block."""
+    aws = InProcess().start()
+    try:
+        with admin_environment():
+            yield aws
+    finally:
+        aws.stop()

@@ -1,0 +1,108 @@
+"""The offline AWS as a local endpoint any AWS client can use.
+
+It serves moto's WSGI application with the engine installed (this process's
+patches apply to it), on 127.0.0.1 only, plus a few `/_lab/` routes for what
+AWS would deliver out of band: the confirmation-code mailbox, the clock, the
+authorization log and a reset.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from . import authz, clock, engine, mailbox
+
+_LOOPBACK = "127.0.0.1"
+
+Environ = dict[str, Any]
+StartResponse = Callable[..., Any]
+
+
+def _json(start_response: StartResponse, status: str, payload: Any) -> Iterable[bytes]:
+    body = json.dumps(payload, indent=1).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _lab_route(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+    """`/_lab/...`: the parts of AWS that reach a learner outside the API."""
+    path = environ.get("PATH_INFO", "")
+    method = environ.get("REQUEST_METHOD", "GET")
+    query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = json.loads(environ["wsgi.input"].read(length) or b"{}") if length else {}
+
+    if path == "/_lab/mailbox":
+        found = mailbox.messages(query.get("user_pool_id"), query.get("username"))
+        return _json(start_response, "200 OK", [m.to_dict() for m in found])
+    if path == "/_lab/clock" and method == "POST":
+        clock.advance(float(body.get("advance_seconds", 0)))
+    if path == "/_lab/clock":
+        return _json(start_response, "200 OK", {"now": clock.now(), "offset_seconds": clock.offset()})
+    if path == "/_lab/decisions":
+        found = authz.recent_decisions(query.get("access_key_id"), int(query.get("limit", 50)))
+        return _json(start_response, "200 OK", [r.to_dict() for r in found])
+    if path == "/_lab/reset" and method == "POST":
+        engine.reset()
+        return _json(start_response, "200 OK", {"reset": True})
+    return _json(start_response, "404 Not Found", {"message": f"no lab route {method} {path}"})
+
+
+class _LabApplication:
+    def __init__(self, moto_app: Callable[[Environ, StartResponse], Iterable[bytes]]) -> None:
+        self._moto_app = moto_app
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith("/_lab/"):
+            try:
+                return _lab_route(environ, start_response)
+            except (ValueError, LookupError) as problem:
+                return _json(start_response, "400 Bad Request", {"message": str(problem)})
+        return self._moto_app(environ, start_response)
+
+
+@dataclass
+class Server:
+    """A running endpoint; `url` is what clients pass as `endpoint_url`."""
+
+    url: str
+    _server: BaseWSGIServer
+    _thread: threading.Thread
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+    def serve_forever(self) -> None:
+        """Block until interrupted (Ctrl-C), then stop cleanly."""
+        try:
+            self._thread.join()
+        except KeyboardInterrupt:
+            self.stop()
+
+
+def serve(port: int = 0, *, reset_state: bool = True) -> Server:
+    """Start the endpoint on 127.0.0.1:`port` (0: any free port) in a thread."""
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+
+    engine.install()
+    if reset_state:
+        engine.reset()
+    app = _LabApplication(DomainDispatcherApplication(create_backend_app))
+    server = make_server(_LOOPBACK, port, app, threaded=True, request_handler=MotoRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, name="offline-aws", daemon=True)
+    thread.start()
+    host, bound_port = server.server_address[:2]
+    return Server(f"http://{host}:{bound_port}", server, thread)

@@ -1,0 +1,145 @@
+"""Run every contract test against each way the offline AWS runs.
+
+The test bodies use only boto3 and pycognito, so the same suite can run
+against a real account (`--real-aws`, with credentials in the environment);
+only these fixtures know which AWS is behind the clients.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.request import Request, urlopen
+
+import boto3
+import pycognito
+import pytest
+
+from helpers.offline import clock, engine, mailbox, server
+
+REGION = "us-east-1"
+MODES = ["in_process", "server", "real"]
+
+
+@dataclass
+class Aws:
+    """Which AWS the clients talk to, and how to make them."""
+
+    mode: str
+    endpoint_url: str | None = None
+    region: str = REGION
+    _prefix: str = field(default_factory=lambda: f"lab-contract-{uuid.uuid4().hex[:6]}")
+
+    def client(self, service_name: str, **kwargs: Any) -> Any:
+        if self.mode == "real":
+            return boto3.client(service_name, region_name=self.region, **kwargs)
+        kwargs.setdefault("aws_access_key_id", engine.ADMIN_ACCESS_KEY_ID)
+        kwargs.setdefault("aws_secret_access_key", engine.ADMIN_SECRET_ACCESS_KEY)
+        return boto3.client(service_name, region_name=self.region, endpoint_url=self.endpoint_url, **kwargs)
+
+    def unique(self, name: str) -> str:
+        return f"{self._prefix}-{name}-{uuid.uuid4().hex[:6]}"
+
+    def lab_get(self, path: str) -> Any:
+        with urlopen(f"{self.endpoint_url}{path}", timeout=10) as reply:  # noqa: S310 (127.0.0.1 only)
+            return json.load(reply)
+
+    def lab_post(self, path: str, payload: dict[str, Any]) -> Any:
+        request = Request(f"{self.endpoint_url}{path}", json.dumps(payload).encode(), method="POST")
+        with urlopen(request, timeout=10) as reply:  # noqa: S310
+            return json.load(reply)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--real-aws",
+        action="store_true",
+        help="also run the contract tests against the real AWS account in the environment (creates and deletes resources)",
+    )
+
+
+@pytest.fixture(scope="session", params=MODES)
+def aws(request: pytest.FixtureRequest) -> Iterator[Aws]:
+    if request.param == "real":
+        if not request.config.getoption("--real-aws"):
+            pytest.skip("real AWS runs only with --real-aws")
+        yield Aws("real")
+        return
+    if request.param == "in_process":
+        with engine.in_process():
+            yield Aws("in_process")
+        return
+    endpoint = server.serve()
+    saved = os.environ.get("AWS_ENDPOINT_URL")
+    # pycognito builds its own boto3 client: point it at the endpoint through
+    # the environment, because an endpoint_url kwarg changes its issuer check.
+    os.environ["AWS_ENDPOINT_URL"] = endpoint.url
+    try:
+        with engine.admin_environment():
+            yield Aws("server", endpoint.url)
+    finally:
+        if saved is None:
+            os.environ.pop("AWS_ENDPOINT_URL", None)
+        else:
+            os.environ["AWS_ENDPOINT_URL"] = saved
+        endpoint.stop()
+
+
+@dataclass
+class Mailbox:
+    aws: Aws
+
+    def latest_code(self, user_pool_id: str, username: str) -> str:
+        if self.aws.mode == "server":
+            found = self.aws.lab_get(f"/_lab/mailbox?user_pool_id={user_pool_id}&username={username}")
+            if not found:
+                raise LookupError(f"no message for {username} in {user_pool_id}")
+            return found[-1]["code"]
+        return mailbox.latest_code(user_pool_id, username)
+
+
+@pytest.fixture
+def mailbox_reader(aws: Aws) -> Mailbox:
+    if aws.mode == "real":
+        pytest.skip("the confirmation code goes to a real inbox on AWS")
+    return Mailbox(aws)
+
+
+@pytest.fixture(name="mailbox")
+def mailbox_fixture(mailbox_reader: Mailbox) -> Mailbox:
+    return mailbox_reader
+
+
+@dataclass
+class OfflineClock:
+    aws: Aws
+
+    def advance(self, seconds: float) -> None:
+        if self.aws.mode == "server":
+            self.aws.lab_post("/_lab/clock", {"advance_seconds": seconds})
+        else:
+            clock.advance(seconds)
+
+
+@pytest.fixture
+def offline_clock(aws: Aws) -> OfflineClock:
+    if aws.mode == "real":
+        pytest.skip("real AWS time cannot be moved")
+    return OfflineClock(aws)
+
+
+@pytest.fixture
+def make_cognito(aws: Aws) -> Callable[..., pycognito.Cognito]:
+    """pycognito.Cognito for the current AWS, verifying tokens without leaving the machine."""
+
+    def make(user_pool_id: str, client_id: str, **kwargs: Any) -> pycognito.Cognito:
+        cognito = pycognito.Cognito(user_pool_id, client_id, user_pool_region=aws.region, **kwargs)
+        if aws.mode == "server":
+            cognito.pool_jwk = aws.lab_get(f"/{user_pool_id}/.well-known/jwks.json")
+        return cognito
+
+    return make
