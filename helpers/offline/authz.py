@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from botocore.credentials import Credentials
 from werkzeug.exceptions import HTTPException
 
 from . import assumerole, clock, iam, requestkeys, sessions
@@ -82,6 +83,8 @@ class Caller:
     """The principal behind an access key, as IAM sees it."""
 
     access_key_id: str
+    secret_access_key: str
+    session_token: str | None
     arn: str
     kind: str  # "administrator" | "user" | "session"
     policies: tuple[iam.NamedPolicy, ...] = ()
@@ -247,6 +250,8 @@ def _credential_scope(response: Any) -> tuple[str, str, str] | None:
         scope = authorization.partition("Credential=")[2].partition(",")[0]
     else:
         query = parse_qs(urlparse(response.uri).query)
+        if "AWSAccessKeyId" in query:  # an S3 presigned URL in the older SigV2 form
+            return query["AWSAccessKeyId"][0], response.region, "s3"
         scope = (query.get("X-Amz-Credential") or [""])[0]
     parts = scope.split("/")
     if len(parts) < 4:
@@ -287,7 +292,9 @@ def _find_caller(account_id: str, access_key_id: str, session_token: str | None,
     from moto.sts.models import sts_backends
 
     if access_key_id == ADMIN_ACCESS_KEY_ID:
-        return Caller(access_key_id, f"arn:aws:iam::{account_id}:root", "administrator")
+        return Caller(
+            access_key_id, ADMIN_SECRET_ACCESS_KEY, session_token, f"arn:aws:iam::{account_id}:root", "administrator"
+        )
 
     iam_backend = iam_backends[account_id]["aws"]
     user = iam_backend.get_user_from_access_key_id(access_key_id)
@@ -298,8 +305,11 @@ def _find_caller(account_id: str, access_key_id: str, session_token: str | None,
             "aws:PrincipalArn": user.arn,
             "aws:PrincipalType": "User",
         }
-        return Caller(access_key_id, user.arn, "user", _user_policies(account_id, user),
-                      context=tuple(context.items()))
+        secret = next(k.secret_access_key for k in user.access_keys if k.access_key_id == access_key_id)
+        return Caller(
+            access_key_id, secret, session_token, user.arn, "user", _user_policies(account_id, user),
+            context=tuple(context.items()),
+        )
 
     assumed = sts_backends[account_id]["aws"].get_assumed_role_from_access_key(access_key_id)
     if assumed is None or session_token != assumed.session_token:
@@ -323,10 +333,21 @@ def _find_caller(account_id: str, access_key_id: str, session_token: str | None,
     if session is not None:
         context.update(session.context)
     policies = _role_policies(account_id, role_name) if role else ()
-    return Caller(access_key_id, assumed.arn, "session", policies, session, tuple(context.items()))
+    return Caller(
+        access_key_id, assumed.secret_access_key, session_token, assumed.arn, "session", policies, session,
+        tuple(context.items()),
+    )
 
 
 # --- the hook -------------------------------------------------------------------
+
+
+def _query_token(response: Any) -> str | None:
+    """The session token of a presigned URL (SigV2 spells it in lower case)."""
+    for name, values in parse_qs(urlparse(response.uri).query).items():
+        if name.lower() == "x-amz-security-token":
+            return values[0]
+    return None
 
 
 def _operation(response: Any, service: str) -> str:
@@ -340,7 +361,44 @@ def _is_public(service: str, operation: str) -> bool:
     return operation in PUBLIC_OPERATIONS.get(service, set())
 
 
-def authorize(response: Any, _iam_request_cls: Any = None, resource: str = "*") -> None:
+_SIGNATURE_MESSAGE = (
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+)
+
+
+class _SigningKey:
+    """What moto's SigV4 check asks of an access key: its credentials."""
+
+    def __init__(self, caller: Caller) -> None:
+        self._caller = caller
+
+    def create_credentials(self) -> Credentials:
+        return Credentials(self._caller.access_key_id, self._caller.secret_access_key, self._caller.session_token)
+
+
+def _check_signature(response: Any, iam_request_cls: Any, caller: Caller, scope: tuple[str, str, str]) -> None:
+    """Recompute the SigV4 signature with the caller's secret (moto's own code).
+
+    A wrong secret key gets AWS's SignatureDoesNotMatch, as moto does under
+    enforcement; moto's request class is reused, only its key lookup is ours.
+    """
+    check = iam_request_cls.__new__(iam_request_cls)
+    path = response.raw_path
+    query = urlparse(response.uri).query
+    check._method, check._path = response.method, f"{path}?{query}" if query else path
+    check._data, check._body, check._headers = response.data, response.raw_body, response.headers
+    check._region, check._service = scope[1], scope[2]
+    check._access_key = _SigningKey(caller)
+    try:
+        check.check_signature()
+    except HTTPException:
+        if _protocol(scope[2]) != "json":
+            raise  # moto already answers S3, IAM and STS as AWS does
+        raise _error("json", 400, "InvalidSignatureException", _SIGNATURE_MESSAGE) from None
+
+
+def authorize(response: Any, iam_request_cls: Any, resource: str = "*") -> None:
     """Replacement for moto's `_authenticate_and_authorize_action`."""
     service = response.service_name if hasattr(response, "service_name") else ""
     scope = _credential_scope(response)
@@ -355,10 +413,10 @@ def authorize(response: Any, _iam_request_cls: Any = None, resource: str = "*") 
 
     access_key_id = scope[0]
     account_id = response.current_account
-    token = response.headers.get("X-Amz-Security-Token") or (
-        parse_qs(urlparse(response.uri).query).get("X-Amz-Security-Token") or [None]
-    )[0]
+    token = response.headers.get("X-Amz-Security-Token") or _query_token(response)
     caller = _find_caller(account_id, access_key_id, token, service)
+    if "Authorization" in response.headers:  # presigned URLs carry no header to recompute
+        _check_signature(response, iam_request_cls, caller, scope)
     if (service, operation) == ("sts", "AssumeRole"):
         _check_trust(response, account_id, caller)
     if caller.kind == "administrator":

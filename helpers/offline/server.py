@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from . import authz, clock, engine, mailbox
+from . import authz, clock, engine
 
 _LOOPBACK = "127.0.0.1"
 
@@ -40,6 +40,8 @@ def _lab_route(environ: Environ, start_response: StartResponse) -> Iterable[byte
     body = json.loads(environ["wsgi.input"].read(length) or b"{}") if length else {}
 
     if path == "/_lab/mailbox":
+        from . import mailbox
+
         found = mailbox.messages(query.get("user_pool_id"), query.get("username"))
         return _json(start_response, "200 OK", [m.to_dict() for m in found])
     if path == "/_lab/clock" and method == "POST":

@@ -329,7 +329,7 @@ def test_trust_policy_must_allow_the_caller(lab: Lab, aws: Any) -> None:
         "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
     }
     arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-    response = _error(aws.client("sts").assume_role, RoleArn=arn, RoleSessionName="x")
+    response = _error(aws.client("sts").assume_role, RoleArn=arn, RoleSessionName="someone")
     assert response["Error"]["Code"] == "AccessDenied"
     assert "is not authorized to perform: sts:AssumeRole on resource: " + arn in response["Error"]["Message"]
 
