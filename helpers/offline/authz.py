@@ -213,31 +213,53 @@ def access_denied(service: str, caller_arn: str, decision: iam.Decision) -> AwsE
 def _invalid_key(service: str) -> AwsError:
     if service == "s3":
         return _error(
-            "s3", 403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."
+            "s3",
+            403,
+            "InvalidAccessKeyId",
+            "The AWS Access Key Id you provided does not exist in our records.",
         )
     if service == "dynamodb":
-        return _error("json", 400, "UnrecognizedClientException", "The security token included in the request is invalid.")
+        return _error(
+            "json",
+            400,
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+        )
     protocol = _protocol(service)
-    return _error(protocol, 403 if protocol == "query" else 400, "InvalidClientTokenId",
-                  "The security token included in the request is invalid.")
+    return _error(
+        protocol,
+        403 if protocol == "query" else 400,
+        "InvalidClientTokenId",
+        "The security token included in the request is invalid.",
+    )
 
 
 def _expired_token(service: str) -> AwsError:
     if service == "s3":
         return _error("s3", 400, "ExpiredToken", "The provided token has expired.")
     if service == "dynamodb":
-        return _error("json", 400, "ExpiredTokenException", "The security token included in the request is expired")
+        return _error(
+            "json", 400, "ExpiredTokenException", "The security token included in the request is expired"
+        )
     protocol = _protocol(service)
-    return _error(protocol, 400, "ExpiredToken" if protocol == "query" else "ExpiredTokenException",
-                  "The security token included in the request is expired")
+    return _error(
+        protocol,
+        400,
+        "ExpiredToken" if protocol == "query" else "ExpiredTokenException",
+        "The security token included in the request is expired",
+    )
 
 
 def _missing_authentication(service: str) -> AwsError:
     if service == "s3":
         return _error("s3", 403, "AccessDenied", "Access Denied")
     protocol = _protocol(service)
-    return _error(protocol, 403 if protocol == "query" else 400, "MissingAuthenticationToken",
-                  "Request is missing Authentication Token")
+    return _error(
+        protocol,
+        403 if protocol == "query" else 400,
+        "MissingAuthenticationToken",
+        "Request is missing Authentication Token",
+    )
 
 
 # --- who is calling -----------------------------------------------------------
@@ -293,7 +315,11 @@ def _find_caller(account_id: str, access_key_id: str, session_token: str | None,
 
     if access_key_id == ADMIN_ACCESS_KEY_ID:
         return Caller(
-            access_key_id, ADMIN_SECRET_ACCESS_KEY, session_token, f"arn:aws:iam::{account_id}:root", "administrator"
+            access_key_id,
+            ADMIN_SECRET_ACCESS_KEY,
+            session_token,
+            f"arn:aws:iam::{account_id}:root",
+            "administrator",
         )
 
     iam_backend = iam_backends[account_id]["aws"]
@@ -307,7 +333,12 @@ def _find_caller(account_id: str, access_key_id: str, session_token: str | None,
         }
         secret = next(k.secret_access_key for k in user.access_keys if k.access_key_id == access_key_id)
         return Caller(
-            access_key_id, secret, session_token, user.arn, "user", _user_policies(account_id, user),
+            access_key_id,
+            secret,
+            session_token,
+            user.arn,
+            "user",
+            _user_policies(account_id, user),
             context=tuple(context.items()),
         )
 
@@ -334,7 +365,13 @@ def _find_caller(account_id: str, access_key_id: str, session_token: str | None,
         context.update(session.context)
     policies = _role_policies(account_id, role_name) if role else ()
     return Caller(
-        access_key_id, assumed.secret_access_key, session_token, assumed.arn, "session", policies, session,
+        access_key_id,
+        assumed.secret_access_key,
+        session_token,
+        assumed.arn,
+        "session",
+        policies,
+        session,
         tuple(context.items()),
     )
 
@@ -374,10 +411,14 @@ class _SigningKey:
         self._caller = caller
 
     def create_credentials(self) -> Credentials:
-        return Credentials(self._caller.access_key_id, self._caller.secret_access_key, self._caller.session_token)
+        return Credentials(
+            self._caller.access_key_id, self._caller.secret_access_key, self._caller.session_token
+        )
 
 
-def _check_signature(response: Any, iam_request_cls: Any, caller: Caller, scope: tuple[str, str, str]) -> None:
+def _check_signature(
+    response: Any, iam_request_cls: Any, caller: Caller, scope: tuple[str, str, str]
+) -> None:
     """Recompute the SigV4 signature with the caller's secret (moto's own code).
 
     A wrong secret key gets AWS's SignatureDoesNotMatch, as moto does under
@@ -428,7 +469,9 @@ def authorize(response: Any, iam_request_cls: Any, resource: str = "*") -> None:
     session_policies = None
     if caller.session is not None and caller.session.session_policies is not None:
         session_policies = [iam.NamedPolicy(n, d) for n, d in caller.session.session_policies]
-    for target, keys in requestkeys.resources_and_keys(response, service, operation, resource, scope[1], account_id):
+    for target, keys in requestkeys.resources_and_keys(
+        response, service, operation, resource, scope[1], account_id
+    ):
         context = dict(caller.context)
         context.update(_global_keys(scope[1]))
         context.update(keys)

@@ -64,7 +64,13 @@ def _s3(response: Any, operation: str, resource: str) -> Iterator[tuple[str, Key
             yield f"{bucket_arn}/{key}", {}
         return
     keys: Keys = {}
-    if operation in ("ListBucket", "ListObjects", "ListObjectsV2", "ListBucketVersions", "ListObjectVersions"):
+    if operation in (
+        "ListBucket",
+        "ListObjects",
+        "ListObjectsV2",
+        "ListBucketVersions",
+        "ListObjectVersions",
+    ):
         for parameter, condition_key in (
             ("prefix", "s3:prefix"),
             ("delimiter", "s3:delimiter"),
@@ -139,7 +145,17 @@ def _names_in_expression(expression: str, names: dict[str, str]) -> list[str]:
     found: list[str] = []
     for token in re.findall(r"#?[A-Za-z_][A-Za-z0-9_]*", expression or ""):
         name = names.get(token, token) if token.startswith("#") else token
-        if token.upper() in {"SET", "REMOVE", "ADD", "DELETE", "AND", "OR", "NOT", "IF_NOT_EXISTS", "LIST_APPEND"}:
+        if token.upper() in {
+            "SET",
+            "REMOVE",
+            "ADD",
+            "DELETE",
+            "AND",
+            "OR",
+            "NOT",
+            "IF_NOT_EXISTS",
+            "LIST_APPEND",
+        }:
             continue
         if name not in found:
             found.append(name)
@@ -217,11 +233,16 @@ def _dynamodb(response: Any, operation: str, region: str, account_id: str) -> It
                 items = request.get("Keys", []) if isinstance(request, dict) else []
             else:
                 items = [
-                    (write.get("PutRequest") or {}).get("Item") or (write.get("DeleteRequest") or {}).get("Key") or {}
+                    (write.get("PutRequest") or {}).get("Item")
+                    or (write.get("DeleteRequest") or {}).get("Key")
+                    or {}
                     for write in (request if isinstance(request, list) else [])
                 ]
             leading = [v for v in (_scalar(i.get(hash_attribute or "")) for i in items) if v is not None]
-            yield _table_arn(region, account_id, table), ({"dynamodb:LeadingKeys": leading} if leading else {})
+            yield (
+                _table_arn(region, account_id, table),
+                ({"dynamodb:LeadingKeys": leading} if leading else {}),
+            )
         return
     table = body.get("TableName")
     if not isinstance(table, str):

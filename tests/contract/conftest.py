@@ -45,12 +45,12 @@ class Aws:
         return f"{self._prefix}-{name}-{uuid.uuid4().hex[:6]}"
 
     def lab_get(self, path: str) -> Any:
-        with urlopen(f"{self.endpoint_url}{path}", timeout=10) as reply:  # noqa: S310 (127.0.0.1 only)
+        with urlopen(f"{self.endpoint_url}{path}", timeout=10) as reply:
             return json.load(reply)
 
     def lab_post(self, path: str, payload: dict[str, Any]) -> Any:
         request = Request(f"{self.endpoint_url}{path}", json.dumps(payload).encode(), method="POST")
-        with urlopen(request, timeout=10) as reply:  # noqa: S310
+        with urlopen(request, timeout=10) as reply:
             return json.load(reply)
 
 
@@ -58,7 +58,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--real-aws",
         action="store_true",
-        help="also run the contract tests against the real AWS account in the environment (creates and deletes resources)",
+        help="also run the contract tests against the real AWS account in the environment "
+        "(they create and delete their own resources)",
     )
 
 

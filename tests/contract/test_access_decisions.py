@@ -296,9 +296,14 @@ def test_attributes_condition(lab: Lab, alice: boto3.Session) -> None:
     """
     dynamodb = lab.client(alice, "dynamodb")
     key = {"owner": {"S": "alice"}, "note_id": {"S": "n1"}}
-    assert dynamodb.get_item(TableName=lab.table, Key=key, ProjectionExpression="#t", ExpressionAttributeNames={"#t": "text"})
+    assert dynamodb.get_item(
+        TableName=lab.table, Key=key, ProjectionExpression="#t", ExpressionAttributeNames={"#t": "text"}
+    )
     response = _error(
-        dynamodb.get_item, TableName=lab.table, Key=key, ProjectionExpression="#s",
+        dynamodb.get_item,
+        TableName=lab.table,
+        Key=key,
+        ProjectionExpression="#s",
         ExpressionAttributeNames={"#s": "salary"},
     )
     assert response["Error"]["Code"] == "AccessDeniedException"
@@ -326,7 +331,9 @@ def test_trust_policy_must_allow_the_caller(lab: Lab, aws: Any) -> None:
     name = aws.unique("untrusting")
     trust = {
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
     }
     arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
     response = _error(aws.client("sts").assume_role, RoleArn=arn, RoleSessionName="someone")
@@ -342,6 +349,8 @@ def test_expired_session_refused(lab: Lab, offline_clock: Any) -> None:
     session = lab.session_for("dave", DurationSeconds=900)
     dynamodb = lab.client(session, "dynamodb")
     offline_clock.advance(901)
-    response = _error(dynamodb.get_item, TableName=lab.table, Key={"owner": {"S": "dave"}, "note_id": {"S": "n"}})
+    response = _error(
+        dynamodb.get_item, TableName=lab.table, Key={"owner": {"S": "dave"}, "note_id": {"S": "n"}}
+    )
     assert response["Error"]["Code"] == "ExpiredTokenException"
     assert response["Error"]["Message"] == "The security token included in the request is expired"
