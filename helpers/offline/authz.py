@@ -159,7 +159,7 @@ def _xml_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _error(protocol: str, status: int, code: str, message: str) -> AwsError:
+def error_response(protocol: str, status: int, code: str, message: str) -> AwsError:
     if protocol == "s3":
         body = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -204,29 +204,29 @@ def access_denied(service: str, caller_arn: str, decision: iam.Decision) -> AwsE
         f"{on_resource} {decision.denial_reason()}"
     )
     if service == "s3":
-        return _error("s3", 403, "AccessDenied", message)
+        return error_response("s3", 403, "AccessDenied", message)
     if service in ("iam", "sts"):
-        return _error("query", 403, "AccessDenied", message)
-    return _error("json", 400, "AccessDeniedException", message)
+        return error_response("query", 403, "AccessDenied", message)
+    return error_response("json", 400, "AccessDeniedException", message)
 
 
 def _invalid_key(service: str) -> AwsError:
     if service == "s3":
-        return _error(
+        return error_response(
             "s3",
             403,
             "InvalidAccessKeyId",
             "The AWS Access Key Id you provided does not exist in our records.",
         )
     if service == "dynamodb":
-        return _error(
+        return error_response(
             "json",
             400,
             "UnrecognizedClientException",
             "The security token included in the request is invalid.",
         )
     protocol = _protocol(service)
-    return _error(
+    return error_response(
         protocol,
         403 if protocol == "query" else 400,
         "InvalidClientTokenId",
@@ -236,13 +236,13 @@ def _invalid_key(service: str) -> AwsError:
 
 def _expired_token(service: str) -> AwsError:
     if service == "s3":
-        return _error("s3", 400, "ExpiredToken", "The provided token has expired.")
+        return error_response("s3", 400, "ExpiredToken", "The provided token has expired.")
     if service == "dynamodb":
-        return _error(
+        return error_response(
             "json", 400, "ExpiredTokenException", "The security token included in the request is expired"
         )
     protocol = _protocol(service)
-    return _error(
+    return error_response(
         protocol,
         400,
         "ExpiredToken" if protocol == "query" else "ExpiredTokenException",
@@ -252,9 +252,9 @@ def _expired_token(service: str) -> AwsError:
 
 def _missing_authentication(service: str) -> AwsError:
     if service == "s3":
-        return _error("s3", 403, "AccessDenied", "Access Denied")
+        return error_response("s3", 403, "AccessDenied", "Access Denied")
     protocol = _protocol(service)
-    return _error(
+    return error_response(
         protocol,
         403 if protocol == "query" else 400,
         "MissingAuthenticationToken",
@@ -436,7 +436,7 @@ def _check_signature(
     except HTTPException:
         if _protocol(scope[2]) != "json":
             raise  # moto already answers S3, IAM and STS as AWS does
-        raise _error("json", 400, "InvalidSignatureException", _SIGNATURE_MESSAGE) from None
+        raise error_response("json", 400, "InvalidSignatureException", _SIGNATURE_MESSAGE) from None
 
 
 def authorize(response: Any, iam_request_cls: Any, resource: str = "*") -> None:
@@ -487,7 +487,7 @@ def _check_trust(response: Any, account_id: str, caller: Caller) -> None:
         assumerole.check_trust(account_id, role_arn, caller.arn, with_tags=bool(response._get_param("Tags")))
     except assumerole.TrustDenied:
         message = f"User: {caller.arn} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
-        raise _error("query", 403, "AccessDenied", message) from None
+        raise error_response("query", 403, "AccessDenied", message) from None
 
 
 def _global_keys(region: str) -> dict[str, Any]:

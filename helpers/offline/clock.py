@@ -21,7 +21,7 @@ def now() -> float:
 
 
 def utcnow() -> datetime.datetime:
-    return datetime.datetime.fromtimestamp(now(), tz=datetime.timezone.utc)
+    return datetime.datetime.fromtimestamp(now(), tz=datetime.UTC)
 
 
 def advance(seconds: float) -> float:

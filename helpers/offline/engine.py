@@ -12,7 +12,17 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from . import assumerole, authz, clock, sessions
+from . import (
+    assumerole,
+    authz,
+    clock,
+    identitypools,
+    policyvalidation,
+    sessions,
+    userpools,
+    validation,
+    webidentity,
+)
 from .patching import Patches
 
 ACCOUNT_ID = "123456789012"  # moto's default account
@@ -23,8 +33,13 @@ ADMIN_SECRET_ACCESS_KEY = "testing"
 
 # Each module patches its own targets; a module with state also has reset().
 _FEATURES = (
+    validation,
     authz,
+    policyvalidation,
     assumerole,
+    userpools,
+    identitypools,
+    webidentity,
 )
 
 _lock = threading.RLock()
