@@ -210,56 +210,37 @@ def access_denied(service: str, caller_arn: str, decision: iam.Decision) -> AwsE
     return error_response("json", 400, "AccessDeniedException", message)
 
 
-def _invalid_key(service: str) -> AwsError:
-    if service == "s3":
-        return error_response(
-            "s3",
-            403,
-            "InvalidAccessKeyId",
-            "The AWS Access Key Id you provided does not exist in our records.",
-        )
-    if service == "dynamodb":
-        return error_response(
-            "json",
-            400,
-            "UnrecognizedClientException",
-            "The security token included in the request is invalid.",
-        )
+_INVALID_TOKEN = "The security token included in the request is invalid."
+_EXPIRED_TOKEN = "The security token included in the request is expired"
+
+# Credential problems, by how each service family answers them: (status, code, message).
+# S3 API "Error responses"; DynamoDB "Error handling" (common errors); STS/IAM common errors.
+_CREDENTIAL_ERRORS = {
+    ("invalid", "s3"): (
+        403,
+        "InvalidAccessKeyId",
+        "The AWS Access Key Id you provided does not exist in our records.",
+    ),
+    ("invalid", "dynamodb"): (400, "UnrecognizedClientException", _INVALID_TOKEN),
+    ("invalid", "query"): (403, "InvalidClientTokenId", _INVALID_TOKEN),
+    ("invalid", "json"): (400, "InvalidClientTokenId", _INVALID_TOKEN),
+    ("expired", "s3"): (400, "ExpiredToken", "The provided token has expired."),
+    ("expired", "dynamodb"): (400, "ExpiredTokenException", _EXPIRED_TOKEN),
+    ("expired", "query"): (400, "ExpiredToken", _EXPIRED_TOKEN),
+    ("expired", "json"): (400, "ExpiredTokenException", _EXPIRED_TOKEN),
+    ("unsigned", "s3"): (403, "AccessDenied", "Access Denied"),
+    ("unsigned", "query"): (403, "MissingAuthenticationToken", "Request is missing Authentication Token"),
+    ("unsigned", "json"): (400, "MissingAuthenticationToken", "Request is missing Authentication Token"),
+}
+
+
+def _credential_error(problem: str, service: str) -> AwsError:
+    """AWS's answer to an unknown, expired or missing credential, in the service's shape."""
     protocol = _protocol(service)
-    return error_response(
-        protocol,
-        403 if protocol == "query" else 400,
-        "InvalidClientTokenId",
-        "The security token included in the request is invalid.",
+    status, code, message = (
+        _CREDENTIAL_ERRORS.get((problem, service)) or _CREDENTIAL_ERRORS[(problem, protocol)]
     )
-
-
-def _expired_token(service: str) -> AwsError:
-    if service == "s3":
-        return error_response("s3", 400, "ExpiredToken", "The provided token has expired.")
-    if service == "dynamodb":
-        return error_response(
-            "json", 400, "ExpiredTokenException", "The security token included in the request is expired"
-        )
-    protocol = _protocol(service)
-    return error_response(
-        protocol,
-        400,
-        "ExpiredToken" if protocol == "query" else "ExpiredTokenException",
-        "The security token included in the request is expired",
-    )
-
-
-def _missing_authentication(service: str) -> AwsError:
-    if service == "s3":
-        return error_response("s3", 403, "AccessDenied", "Access Denied")
-    protocol = _protocol(service)
-    return error_response(
-        protocol,
-        403 if protocol == "query" else 400,
-        "MissingAuthenticationToken",
-        "Request is missing Authentication Token",
-    )
+    return error_response(protocol, status, code, message)
 
 
 # --- who is calling -----------------------------------------------------------
@@ -344,11 +325,11 @@ def _find_caller(account_id: str, access_key_id: str, session_token: str | None,
 
     assumed = sts_backends[account_id]["aws"].get_assumed_role_from_access_key(access_key_id)
     if assumed is None or session_token != assumed.session_token:
-        raise _invalid_key(service)
+        raise _credential_error("invalid", service)
     session = sessions.lookup(access_key_id)
     expires_at = session.expires_at if session else assumed.expiration.timestamp()
     if clock.now() >= expires_at:
-        raise _expired_token(service)
+        raise _credential_error("expired", service)
     role_name = assumed.role_arn.split("/")[-1]
     try:
         role = iam_backend.get_role(role_name)
@@ -450,7 +431,7 @@ def authorize(response: Any, iam_request_cls: Any, resource: str = "*") -> None:
     if _is_public(service, operation):
         return
     if scope is None:
-        raise _missing_authentication(service)
+        raise _credential_error("unsigned", service)
 
     access_key_id = scope[0]
     account_id = response.current_account

@@ -354,3 +354,29 @@ def test_expired_session_refused(lab: Lab, offline_clock: Any) -> None:
     )
     assert response["Error"]["Code"] == "ExpiredTokenException"
     assert response["Error"]["Message"] == "The security token included in the request is expired"
+
+
+def test_wrong_secret_key_rejected(lab: Lab) -> None:
+    """A request signed with the wrong secret fails signature verification.
+
+    S3 API Reference, "Error responses" (SignatureDoesNotMatch, 403); DynamoDB
+    Developer Guide, "Error handling" (InvalidSignatureException, 400).
+    """
+    good = lab.session_for("erin").get_credentials()
+    forged = boto3.Session(
+        aws_access_key_id=good.access_key,
+        aws_secret_access_key="not-the-secret",
+        aws_session_token=good.token,
+        region_name=lab.aws.region,
+    )
+    s3 = _error(lab.client(forged, "s3").get_object, Bucket=lab.bucket, Key="private/erin/x")
+    assert (s3["ResponseMetadata"]["HTTPStatusCode"], s3["Error"]["Code"]) == (403, "SignatureDoesNotMatch")
+    dynamodb = _error(
+        lab.client(forged, "dynamodb").get_item,
+        TableName=lab.table,
+        Key={"owner": {"S": "erin"}, "note_id": {"S": "n"}},
+    )
+    assert (dynamodb["ResponseMetadata"]["HTTPStatusCode"], dynamodb["Error"]["Code"]) == (
+        400,
+        "InvalidSignatureException",
+    )
