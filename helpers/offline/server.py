@@ -45,6 +45,8 @@ def _lab_route(environ: Environ, start_response: StartResponse) -> Iterable[byte
         found = mailbox.messages(query.get("user_pool_id"), query.get("username"))
         return _json(start_response, "200 OK", [m.to_dict() for m in found])
     if path == "/_lab/clock" and method == "POST":
+        if body.get("reset"):
+            clock.reset()
         clock.advance(float(body.get("advance_seconds", 0)))
     if path == "/_lab/clock":
         return _json(start_response, "200 OK", {"now": clock.now(), "offset_seconds": clock.offset()})

@@ -128,11 +128,25 @@ class OfflineClock:
             clock.advance(seconds)
 
 
+    def reset(self) -> None:
+        if self.aws.mode == "server":
+            self.aws.lab_post("/_lab/clock", {"reset": True})
+        else:
+            clock.reset()
+
+
 @pytest.fixture
-def offline_clock(aws: Aws) -> OfflineClock:
+def offline_clock(aws: Aws) -> Iterator[OfflineClock]:
+    """Move the offline clock in one test; it is set back afterwards.
+
+    Module-scoped sessions and tokens of other tests must not expire because an
+    earlier test moved time on (pytest may interleave modules per mode).
+    """
     if aws.mode == "real":
         pytest.skip("real AWS time cannot be moved")
-    return OfflineClock(aws)
+    moved = OfflineClock(aws)
+    yield moved
+    moved.reset()
 
 
 @pytest.fixture
