@@ -1,0 +1,261 @@
+"""AWS's error, kept visible, plus one sentence on what went wrong and what to try.
+
+"Break it on purpose" cells run the real call inside `with errors.expected(...):`. The error is
+caught and printed as the code and message AWS sent (or PyJWT's, for a token check), followed by
+the sentence from `EXPLANATIONS`, so "Run All" never stops and nothing is hidden.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import jwt
+import pycognito.exceptions
+from botocore.exceptions import ClientError
+
+from helpers.lab import LabError
+
+
+@dataclass(frozen=True)
+class Explanation:
+    code: str  # AWS's error code, or the exception class name for PyJWT and pycognito
+    pattern: str  # a regular expression searched in the message ("" matches any)
+    sentence: str
+
+
+# First match wins, so specific messages come before a code's catch-all. The messages are AWS's
+# (see ../shared/research/aws-semantics.md for the source of each).
+EXPLANATIONS = (
+    # user pools: sign-up and confirmation
+    Explanation(
+        "InvalidPasswordException",
+        "",
+        "The password breaks the pool's password policy: pick one that meets every rule in "
+        "Policies.PasswordPolicy (length, upper/lowercase, numbers).",
+    ),
+    Explanation(
+        "UsernameExistsException",
+        "",
+        "Someone already signed up with this username: sign in instead, or choose another username.",
+    ),
+    Explanation(
+        "InvalidParameterException",
+        "Attributes did not conform to the schema",
+        "An attribute the pool's Schema marks Required is missing: pass it in UserAttributes.",
+    ),
+    Explanation(
+        "CodeMismatchException",
+        "",
+        "That is not the code Cognito sent: use the newest message's code (a new code replaces the old one).",
+    ),
+    Explanation(
+        "ExpiredCodeException",
+        "",
+        "The code is too old (sign-up codes last 24 hours): ask for a new one with ResendConfirmationCode.",
+    ),
+    Explanation(
+        "NotAuthorizedException",
+        "User cannot be confirmed",
+        "This user is already confirmed: there is nothing to confirm, just sign in.",
+    ),
+    # user pools: sign-in and tokens
+    Explanation(
+        "NotAuthorizedException",
+        "Incorrect username or password",
+        "Cognito couldn't match this password to the user: check it (passwords are case-sensitive) "
+        "or reset it with ForgotPassword.",
+    ),
+    Explanation(
+        "NotAuthorizedException",
+        "Password attempts exceeded",
+        "Too many wrong passwords in a row lock sign-in for a while: wait, then use the right password.",
+    ),
+    Explanation(
+        "UserNotConfirmedException",
+        "",
+        "This user signed up but never confirmed: call ConfirmSignUp with the emailed code first "
+        "(ResendConfirmationCode sends a new one).",
+    ),
+    Explanation(
+        "UserNotFoundException",
+        "",
+        "No user has this username in this pool: check the spelling and the pool, or sign up first.",
+    ),
+    Explanation(
+        "InvalidParameterException",
+        "flow not enabled for this client",
+        "This app client doesn't allow that sign-in flow: use one in its ExplicitAuthFlows (SRP here).",
+    ),
+    Explanation(
+        "NotAuthorizedException",
+        "(SECRET_HASH|configured (for|with) secret|secret hash)",
+        "This app client has a secret, so every call needs a SECRET_HASH: code on a learner's device "
+        "should use a client without one.",
+    ),
+    Explanation(
+        "NotAuthorizedException",
+        "Access Token has expired",
+        "Access tokens expire (after an hour here): get fresh ones with the refresh token "
+        "(InitiateAuth, REFRESH_TOKEN_AUTH) instead of asking for the password again.",
+    ),
+    Explanation(
+        "NotAuthorizedException",
+        "Token has been revoked",
+        "This token was revoked (sign-out or RevokeToken): sign in again for new tokens.",
+    ),
+    Explanation(
+        "NotAuthorizedException",
+        "Invalid (Access|Refresh) Token",
+        "Cognito doesn't recognise this token: it is damaged or from another pool; sign in again.",
+    ),
+    # identity pools
+    Explanation(
+        "NotAuthorizedException",
+        "Missing a required claim: aud",
+        "That is the access token: the Logins map needs the ID token, whose aud names your app client.",
+    ),
+    Explanation(
+        "NotAuthorizedException",
+        "Issuer doesn't match providerName",
+        "The Logins key must name the pool that issued the token: "
+        "cognito-idp.<region>.amazonaws.com/<user pool id>.",
+    ),
+    Explanation(
+        "NotAuthorizedException",
+        "not from a supported provider",
+        "The identity pool doesn't list this user pool and app client: "
+        "add them to its CognitoIdentityProviders.",
+    ),
+    Explanation(
+        "NotAuthorizedException",
+        "Unauthenticated access is not supported",
+        "This identity pool allows no guests: send a Logins map, or set AllowUnauthenticatedIdentities.",
+    ),
+    Explanation(
+        "NotAuthorizedException",
+        "Token expired",
+        "The ID token in Logins has expired: refresh it, then ask again.",
+    ),
+    Explanation(
+        "NotAuthorizedException",
+        r"Access to Identity .* is forbidden",
+        "This identity belongs to a signed-in user: send that user's Logins with the request.",
+    ),
+    Explanation(
+        "InvalidIdentityPoolConfigurationException",
+        "",
+        "Cognito couldn't assume the role: its trust policy must allow cognito-identity.amazonaws.com "
+        "to call sts:AssumeRoleWithWebIdentity for this identity pool's id.",
+    ),
+    # IAM decisions and temporary credentials
+    Explanation(
+        "AccessDenied",
+        "",
+        "IAM refused: no policy of this role allows this action on this resource, or a Deny matched; "
+        "the message names the role, action and resource to look at.",
+    ),
+    Explanation(
+        "AccessDeniedException",
+        "",
+        "IAM refused: no policy of this role allows this action on this resource, or a Deny matched; "
+        "the message names the role, action and resource to look at.",
+    ),
+    Explanation(
+        "ExpiredToken",
+        "",
+        "These temporary credentials have expired: ask the identity pool for new ones.",
+    ),
+    # checking a token yourself (PyJWT, pycognito)
+    Explanation(
+        "InvalidSignatureError",
+        "",
+        "The signature doesn't match the token's contents: it was changed after Cognito signed it, "
+        "so trust none of its claims.",
+    ),
+    Explanation(
+        "ExpiredSignatureError",
+        "",
+        "The token's exp time has passed: get a fresh token with the refresh token.",
+    ),
+    Explanation(
+        "MissingRequiredClaimError",
+        "aud",
+        "This token has no aud claim, so it is an access token: check the ID token against your app client.",
+    ),
+    Explanation(
+        "InvalidAudienceError",
+        "",
+        "The token was issued to another app client: its aud must be your client id.",
+    ),
+    Explanation(
+        "InvalidIssuerError",
+        "",
+        "Another user pool issued this token: its iss must be your pool's URL.",
+    ),
+    Explanation(
+        "PyJWKError",
+        "",
+        "None of the pool's public keys has the token's kid: another pool (or a forger) signed it.",
+    ),
+    Explanation(
+        "TokenVerificationException",
+        "",
+        "pycognito checked the token against the pool's keys and it failed: see PyJWT's reason above.",
+    ),
+)
+
+_FALLBACK = "The message above says what was wrong: fix the parameter it names and try again."
+
+
+def _code_and_message(error: BaseException) -> tuple[str, str, str]:
+    """(who answered, code, message) for an error from AWS, PyJWT, pycognito or the lab."""
+    if isinstance(error, ClientError):
+        details = error.response.get("Error", {})
+        # Some AWS messages end in a newline ("...: The attribute is required\n").
+        return "AWS", details.get("Code", "Unknown"), details.get("Message", "").rstrip()
+    if isinstance(error, jwt.PyJWTError):
+        return "PyJWT", type(error).__name__, str(error)
+    if isinstance(error, pycognito.exceptions.WarrantException):
+        return "pycognito", type(error).__name__, str(error)
+    return "Lab", type(error).__name__, str(error)
+
+
+def explain(error: BaseException) -> str:
+    """One sentence on what went wrong and what to try."""
+    _, code, message = _code_and_message(error)
+    for explanation in EXPLANATIONS:
+        if explanation.code == code and re.search(explanation.pattern, message):
+            return explanation.sentence
+    return _FALLBACK
+
+
+def describe(error: BaseException) -> str:
+    """Who answered, the code and message as sent, and the sentence: two lines."""
+    source, code, message = _code_and_message(error)
+    if isinstance(error, LabError):
+        return f"Lab: {message}"
+    return f"{source}: {code}: {message}\nWhy: {explain(error)}"
+
+
+EXPECTED_ERRORS = (ClientError, jwt.PyJWTError, pycognito.exceptions.WarrantException, LabError)
+
+
+@contextmanager
+def expected(code: str | None = None) -> Iterator[None]:
+    """Run a call that should fail; print its error and why instead of a traceback.
+
+    `code` names the error the lesson expects; a different one (or none) is said out loud.
+    Errors of other kinds (a bug, not a lesson) still raise.
+    """
+    try:
+        yield
+    except EXPECTED_ERRORS as error:
+        print(describe(error))
+        got = _code_and_message(error)[1]
+        if code is not None and got != code:
+            print(f"(This lesson expected {code}.)")
+    else:
+        print("No error: the call succeeded." + (f" (This lesson expected {code}.)" if code else ""))
