@@ -29,6 +29,7 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import re
 import secrets
 import threading
@@ -577,11 +578,28 @@ def _checking_update_client(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 # --- Tokens ---------------------------------------------------------------------------
+# AWS's refresh tokens are JWEs only Cognito can read; their header is always this
+# (seen in many published responses: eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ).
+_REFRESH_TOKEN_HEADER = {"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}
+
+
+def _encrypted_token_shape() -> str:
+    """An opaque refresh token shaped like AWS's five-part JWE (header, key, iv, ciphertext, tag)."""
+
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    header = part(json.dumps(_REFRESH_TOKEN_HEADER, separators=(",", ":")).encode())
+    return ".".join([header, *(part(os.urandom(size)) for size in (256, 12, 480, 16))])
+
+
 def _recording_sign_in(original: Callable[..., tuple[str, str]]) -> Callable[..., tuple[str, str]]:
     """Every sign-in starts with a refresh token: remember when and for how long."""
 
     def create_refresh_token(self: CognitoIdpUserPool, client_id: str, username: str) -> tuple[str, str]:
-        refresh_token, origin_jti = original(self, client_id, username)
+        moto_token, origin_jti = original(self, client_id, username)
+        refresh_token = _encrypted_token_shape()
+        self.refresh_tokens[refresh_token] = self.refresh_tokens.pop(moto_token)
         now = clock.now()
         with _lock:
             _sign_ins[origin_jti] = _SignIn(
@@ -1167,6 +1185,17 @@ def _sign_up(self: Any) -> ActionResult:
         raise UsernameExistsException(USERNAME_EXISTS)
     _check_attributes(pool, username, attributes)
     user, _ = backend.sign_up(client_id, username, self._get_param("Password"), attributes)
+    # An address given at sign-up is on record but not yet proven: AWS lists it as
+    # `email_verified: false` (cognito-local PR #386, observed against Cognito;
+    # amazon-cognito-identity-js#566 shows it staying false after an admin confirms).
+    given = {attribute["Name"] for attribute in attributes}
+    user.update_attributes(
+        [
+            {"Name": f"{name}_verified", "Value": "false"}
+            for name in ("email", "phone_number")
+            if name in given
+        ]
+    )
     response: dict[str, Any] = {"UserConfirmed": False, "UserSub": user.id}
     channel = _confirmation_channel(pool, user)
     if channel:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -248,6 +249,10 @@ def test_sign_up_code_confirms_the_user_and_verifies_the_email(
     }
     code = mailbox.latest_code(pool_id, "carol")
     assert len(code) == 6 and code.isdigit()
+    # Until confirmed, the address is on record but unproven (cognito-local PR #386,
+    # observed against Cognito).
+    pending = idp.admin_get_user(UserPoolId=pool_id, Username="carol")
+    assert {"Name": "email_verified", "Value": "false"} in pending["UserAttributes"]
 
     idp.confirm_sign_up(ClientId=client_id, Username="carol", ConfirmationCode=code)
     user = idp.admin_get_user(UserPoolId=pool_id, Username="carol")
@@ -615,6 +620,22 @@ def test_expired_access_token_is_refused_and_refresh_keeps_auth_time(
     renewed = _verified(make_cognito, pool_id, client_id, refreshed)
     assert renewed.id_claims["auth_time"] == signed_in.id_claims["auth_time"]
     assert renewed.access_claims["iat"] > signed_in.access_claims["iat"]
+
+
+def test_refresh_token_is_an_encrypted_jwt(idp: Any, new_pool: Callable[..., str]) -> None:
+    """The refresh token is a JWE (five parts, RSA-OAEP/A256GCM header) that only Cognito can read.
+
+    Source: DG "Using the refresh token" (the refresh token is encrypted); refresh tokens
+    published in many responses share the header {"cty":"JWT","enc":"A256GCM","alg":"RSA-OAEP"}.
+    """
+    pool_id = new_pool()
+    client_id = _client(idp, pool_id, ExplicitAuthFlows=PASSWORD_FLOWS)["ClientId"]
+    _confirmed_user(idp, pool_id, "ivan")
+    refresh_token = _password_sign_in(idp, client_id, "ivan")["RefreshToken"]
+    parts = refresh_token.split(".")
+    assert len(parts) == 5
+    header = json.loads(base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)))
+    assert header == {"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}
 
 
 @pytest.mark.parametrize(
