@@ -32,6 +32,7 @@ import json
 import os
 import re
 import secrets
+import string
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -575,6 +576,26 @@ def _checking_update_client(original: Callable[..., Any]) -> Callable[..., Any]:
         return original(self, user_pool_id, client_id, extended_config)
 
     return update_user_pool_client
+
+
+# --- Pool ids --------------------------------------------------------------------------
+_POOL_ID_ALPHABET = string.ascii_letters + string.digits
+
+
+def _aws_shaped_pool_id(original: Callable[..., None]) -> Callable[..., None]:
+    """Pool ids as AWS makes them: `<region>_` and nine letters or digits (moto uses 32 hex).
+
+    Source: the CreateUserPool examples in the API reference (`us-east-1_EXAMPLE`,
+    9 characters after the underscore) and every published pool id.
+    """
+
+    def __init__(self: CognitoIdpUserPool, account_id: str, region: str, *args: Any, **kwargs: Any) -> None:
+        original(self, account_id, region, *args, **kwargs)
+        suffix = "".join(secrets.choice(_POOL_ID_ALPHABET) for _ in range(9))
+        self.id = f"{region}_{suffix}"
+        self.arn = f"{self.arn.rsplit('/', 1)[0]}/{self.id}"
+
+    return __init__
 
 
 # --- Tokens ---------------------------------------------------------------------------
@@ -1354,6 +1375,7 @@ def install(patches: Patches) -> None:
 
     pool_class, backend_class = models.CognitoIdpUserPool, models.CognitoIdpBackend
     patches.replace(models, "jwk", _NoSharedKey)
+    patches.wrap(pool_class, "__init__", _aws_shaped_pool_id)
     patches.wrap(pool_class, "create_refresh_token", _recording_sign_in)
     patches.replace(pool_class, "create_access_token", _create_access_token)
     patches.replace(pool_class, "create_id_token", _create_id_token)
