@@ -66,7 +66,15 @@ def checks(notebook: str = "00_welcome") -> list[Check]:
 
 def report(notebook: str = "00_welcome") -> None:
     """Print one line per check, then whether everything is ready."""
-    found = checks(notebook)
+    _print(checks(notebook))
+
+
+def command() -> int:
+    """`python -m helpers doctor`: the same report, and an exit code for scripts."""
+    return 0 if _print(checks()) else 1
+
+
+def _print(found: list[Check]) -> bool:
     for check in found:
         print(f"{'ok     ' if check.ok else 'MISSING'}  {check.what}: {check.detail}")
     ready = all(check.ok for check in found)
@@ -75,3 +83,4 @@ def report(notebook: str = "00_welcome") -> None:
         if ready
         else "Not ready yet: fix the MISSING lines, then run again."
     )
+    return ready
