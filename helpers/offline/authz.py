@@ -406,9 +406,11 @@ def _check_signature(
     enforcement; moto's request class is reused, only its key lookup is ours.
     """
     check = iam_request_cls.__new__(iam_request_cls)
-    path = response.raw_path
-    query = urlparse(response.uri).query
-    check._method, check._path = response.method, f"{path}?{query}" if query else path
+    # A full URL, not just the path: botocore would read a path starting with "//"
+    # (the S3 key "/") as a host and sign a different canonical request.
+    url = urlparse(response.uri)
+    path = f"{url.scheme}://{url.netloc}{response.raw_path}"
+    check._method, check._path = response.method, f"{path}?{url.query}" if url.query else path
     check._data, check._body, check._headers = response.data, response.raw_body, response.headers
     check._region, check._service = scope[1], scope[2]
     check._access_key = _SigningKey(caller)
