@@ -22,6 +22,7 @@ from . import (
     userpools,
     validation,
     webidentity,
+    wellknown,
 )
 from .patching import Patches
 
@@ -40,6 +41,7 @@ _FEATURES = (
     userpools,
     identitypools,
     webidentity,
+    wellknown,
 )
 
 _lock = threading.RLock()

@@ -13,7 +13,17 @@ method named after the action) so that:
   evaluates the role's trust policy with the IAM evaluator, and mints real `ASIA…`
   credentials whose session carries the `cognito-identity.amazonaws.com:*` keys, the
   principal tags and, for guests, AWS's scope-down session policies;
-* GetOpenIdToken issues a real signed token for the basic (classic) flow.
+* GetOpenIdToken issues a real signed token for the basic (classic) flow;
+* other identity providers (Cognito DG "Open ID Connect providers", "Developer
+  authenticated identities"): IAM OIDC providers listed in OpenIdConnectProviderARNs and
+  social providers in SupportedLoginProviders (`oidcproviders` checks their ID tokens; only
+  the lab's own provider, `oidc`, can sign offline), and developer-authenticated
+  identities (GetOpenIdTokenForDeveloperIdentity and its Lookup/Merge/Unlink companions;
+  the token it returns goes back in Logins under cognito-identity.amazonaws.com).
+
+`amr` for an OIDC, social or developer login is ["authenticated", "<provider>"]: the IAM UG
+(condition-keys-wif) documents "authenticated" plus the provider's name and nothing more
+(UNCONFIRMED whether AWS appends a further, user-specific entry as it does for user pools).
 
 Identity life cycle (Cognito DG "Identity pools authentication flow", API GetOpenIdToken):
 a login that no identity has yet is *linked* to the identity it is presented with; a
@@ -43,7 +53,7 @@ import jwt
 from moto.cognitoidentity.exceptions import InvalidNameException
 from moto.core.exceptions import JsonRESTError
 
-from . import clock, rolemapping, userpools, webidentity
+from . import clock, oidcproviders, rolemapping, userpools, webidentity
 from .patching import Patches
 
 SESSION_NAME = "CognitoIdentityCredentials"
@@ -180,6 +190,21 @@ ONE_LOGIN_PER_PROVIDER = "The identity already has a login for this provider."
 CLASSIC_WITH_ROLE_MAPPINGS = (
     "Basic (classic) flow is not supported with RoleMappings, please use enhanced flow."
 )
+# Observed in 2016 for a token Cognito could not verify (amazon-cognito-identity-js#91).
+BAD_SIGNATURE = "Invalid login token. Couldn't verify signed token."
+# UNCONFIRMED: no public source quotes Cognito's text for an OIDC token whose azp/aud is not
+# one of the IAM provider's client ids; this is STS's wording for the same check
+# ("Incorrect token audience", awslabs/amazon-eks-irsa-cfn#18) with Cognito's prefix.
+WRONG_AUDIENCE = "Invalid login token. Incorrect token audience."
+# Observed for a DeveloperProviderName the pool does not have (danilop/LambdAuth#32); the
+# error code is UNCONFIRMED.
+DEVELOPER_PROVIDER_NOT_SUPPORTED = "This identity pool does not support the specified developer provider"
+# botocore's description of DeveloperUserAlreadyRegisteredException (exact text UNCONFIRMED).
+DEVELOPER_USER_TAKEN = (
+    "The provided developer user identifier is already registered with Cognito under a different identity ID."
+)
+DEVELOPER_TOKEN_SECONDS = 900  # "If you don't provide an expiration time, the token is valid for 15 minutes."
+MAX_DEVELOPER_TOKEN_SECONDS = 86400  # "The maximum token duration you can set is 24 hours."
 
 
 class ResourceNotFoundException(JsonRESTError):
@@ -210,6 +235,11 @@ class ResourceConflictException(JsonRESTError):
 class ValidationException(JsonRESTError):
     def __init__(self, message: str) -> None:
         super().__init__("ValidationException", message)
+
+
+class DeveloperUserAlreadyRegisteredException(JsonRESTError):
+    def __init__(self) -> None:
+        super().__init__("DeveloperUserAlreadyRegisteredException", DEVELOPER_USER_TAKEN)
 
 
 def _pool_not_found(pool_id: str) -> ResourceNotFoundException:
@@ -259,11 +289,20 @@ class Identity:
 
 @dataclass(frozen=True)
 class Login:
-    """One validated entry of a Logins map."""
+    """One validated entry of a Logins map.
+
+    `amr` is what the login adds to the session's `amr` after "authenticated". A Cognito
+    Identity token (Logins key cognito-identity.amazonaws.com, from
+    GetOpenIdTokenForDeveloperIdentity or GetOpenIdToken) is not linked to the identity:
+    it proves which identity the caller is (`subject`) and carries its own `amr`.
+    """
 
     provider: str
     subject: str
     claims: dict[str, Any]
+    amr: tuple[str, ...] = ()
+    linked: bool = True
+    authenticated: bool = True
 
 
 _lock = threading.RLock()
@@ -520,7 +559,7 @@ def _has_any_provider(pool: Any) -> bool:
     )
 
 
-def _validate_login(pool: Any, provider: str, token: Any) -> Login:
+def _validate_login(account_id: str, pool: Any, provider: str, token: Any) -> Login:
     """Validate one Logins entry in the order Cognito reports problems."""
     try:
         unverified = jwt.decode(str(token), options={"verify_signature": False})
@@ -529,11 +568,16 @@ def _validate_login(pool: Any, provider: str, token: Any) -> Login:
     issuer = str(unverified.get("iss", ""))
     if issuer.removeprefix("https://") != provider:
         raise NotAuthorizedException(ISSUER_MISMATCH)
-    if not _USER_POOL_PROVIDER.fullmatch(provider):
-        # Only user pool tokens can be verified offline; other providers come later.
-        raise NotAuthorizedException(NOT_OIDC_TOKEN)
+    if provider == webidentity.COGNITO_IDENTITY:
+        return _validate_cognito_identity_token(pool, str(token))
+    if _USER_POOL_PROVIDER.fullmatch(provider):
+        return _validate_user_pool_login(pool, provider, str(token))
+    return _validate_external_login(account_id, pool, provider, str(token))
+
+
+def _validate_user_pool_login(pool: Any, provider: str, token: str) -> Login:
     try:
-        claims = userpools.verify_user_pool_token(str(token))  # signature and pool only
+        claims = userpools.verify_user_pool_token(token)  # signature and pool only
     except ValueError as forged:
         raise NotAuthorizedException(NOT_OIDC_TOKEN) from forged
     audience = claims.get("aud")
@@ -544,17 +588,80 @@ def _validate_login(pool: Any, provider: str, token: Any) -> Login:
     ]
     if not allowed_clients or not any(client in (None, audience) for client in allowed_clients):
         raise NotAuthorizedException(UNSUPPORTED_PROVIDER)
-    now, expires = int(clock.now()), int(claims.get("exp", 0))
+    _check_not_expired(int(clock.now()), int(claims.get("exp", 0)))
+    subject = str(claims.get("sub", ""))
+    return Login(provider, subject, claims, (provider, f"{provider}:CognitoSignIn:{subject}"))
+
+
+def _check_not_expired(now: int, expires: int) -> None:
     if now >= expires:  # text and order as observed: "Token expired: 1762258551 >= 1762250421"
         raise NotAuthorizedException(f"Invalid login token. Token expired: {now} >= {expires}")
-    return Login(provider, str(claims.get("sub", "")), claims)
 
 
-def _validate_logins(pool: Any, logins: Mapping[str, Any]) -> list[Login]:
+def _external_client_ids(account_id: str, pool: Any, provider: str) -> list[str] | None:
+    """The client ids the pool accepts for an OpenID Connect or social `provider`, None if
+    the pool does not have that provider. An IAM OIDC provider lists its own; a
+    SupportedLoginProviders entry maps the provider to the app's id."""
+    for arn in pool.open_id_connect_provider_arns:
+        if arn.split(":oidc-provider/", 1)[-1] == provider:
+            found = oidcproviders.find_by_arn(account_id, arn)
+            return list(found.client_id_list) if found is not None else None
+    if provider in pool.supported_login_providers:
+        return [pool.supported_login_providers[provider]]
+    return None
+
+
+def _validate_external_login(account_id: str, pool: Any, provider: str, token: str) -> Login:
+    """An OpenID Connect provider's ID token (DG "Open ID Connect providers"). Offline only
+    the lab's own identity provider can sign; a token claiming to come from Google or any
+    other real provider fails the signature check, as a forged one does on AWS."""
+    client_ids = _external_client_ids(account_id, pool, provider)
+    if client_ids is None:
+        raise NotAuthorizedException(UNSUPPORTED_PROVIDER)
+    try:
+        claims = oidcproviders.verify(
+            token, client_ids, skew_seconds=oidcproviders.COGNITO_CLOCK_SKEW_SECONDS
+        )
+    except oidcproviders.TokenProblem as problem:
+        message = {
+            "signature": BAD_SIGNATURE,
+            "audience": WRONG_AUDIENCE,
+            # UNCONFIRMED whether AWS prints exp or exp + the 5 minutes of skew.
+            "expired": f"Invalid login token. Token expired: {problem.now} >= {problem.expires}",
+        }[problem.kind]
+        raise NotAuthorizedException(message) from problem
+    # UNCONFIRMED: what AWS adds to amr for an OIDC or social login beyond the provider name
+    # (IAM UG condition-keys-wif: "authenticated" and "the name of the login provider").
+    return Login(provider, str(claims.get("sub", "")), claims, (provider,))
+
+
+def _validate_cognito_identity_token(pool: Any, token: str) -> Login:
+    """A token Cognito Identity issued (developer-authenticated flow, DG
+    developer-authenticated-identities): GetCredentialsForIdentity "passes it through" with
+    the role its amr calls for (API GetCredentialsForIdentity)."""
+    try:
+        claims = webidentity.verify_openid_token(token)
+    except (ValueError, jwt.PyJWTError) as forged:
+        raise NotAuthorizedException(BAD_SIGNATURE) from forged
+    if claims.get("aud") != pool.identity_pool_id:  # UNCONFIRMED text for another pool's token
+        raise NotAuthorizedException(WRONG_AUDIENCE)
+    _check_not_expired(int(clock.now()), int(claims.get("exp", 0)))
+    amr = [str(value) for value in claims.get("amr") or []]
+    return Login(
+        webidentity.COGNITO_IDENTITY,
+        str(claims.get("sub", "")),
+        claims,
+        tuple(value for value in amr if value not in (AUTHENTICATED, UNAUTHENTICATED)),
+        linked=False,
+        authenticated=AUTHENTICATED in amr,
+    )
+
+
+def _validate_logins(account_id: str, pool: Any, logins: Mapping[str, Any]) -> list[Login]:
     """Every token must pass ("if any of the tokens fail, the whole call fails", DG)."""
     if not _has_any_provider(pool):
         raise NotAuthorizedException(LOGINS_DONT_MATCH)
-    return [_validate_login(pool, provider, token) for provider, token in logins.items()]
+    return [_validate_login(account_id, pool, provider, token) for provider, token in logins.items()]
 
 
 # --- identities ---------------------------------------------------------------------------
@@ -577,11 +684,15 @@ def _identity_for_logins(pool_id: str, logins: list[Login]) -> Identity:
     """GetId with Logins: the identity these logins belong to, created if new."""
     with _lock:
         owners = {_links[k] for k in ((pool_id, x.provider, x.subject) for x in logins) if k in _links}
+        # A Cognito Identity token names its identity itself.
+        owners.update(x.subject for x in logins if not x.linked and x.subject in _identities)
         if len(owners) > 1:
             # The DG says such identities are merged; merging two users is not modelled.
             raise ResourceConflictException(LOGINS_OF_DIFFERENT_IDENTITIES)
         identity = _identities[owners.pop()] if owners else _new_identity(pool_id)
-        for login in logins:
+        for login in (x for x in logins if x.linked):
+            if _links.get((pool_id, login.provider, login.subject)) == identity.identity_id:
+                continue  # e.g. a developer user merged into this identity
             linked = identity.logins.get(login.provider)
             if linked is None:
                 _link(identity, login)
@@ -595,6 +706,10 @@ def _bind(identity: Identity, logins: list[Login]) -> Identity:
     with _lock:
         result = identity
         for login in logins:
+            if not login.linked:
+                if login.subject != identity.identity_id:  # a token issued for another identity
+                    raise _forbidden(identity.identity_id)
+                continue
             owner_id = _links.get((identity.pool_id, login.provider, login.subject))
             if owner_id == result.identity_id:
                 continue
@@ -630,7 +745,7 @@ def get_id(self: Any) -> str:
             raise NotAuthorizedException(UNAUTH_NOT_SUPPORTED)
         with _lock:
             return json.dumps({"IdentityId": _new_identity(pool_id).identity_id})
-    identity = _identity_for_logins(pool_id, _validate_logins(pool, logins))
+    identity = _identity_for_logins(pool_id, _validate_logins(self.current_account, pool, logins))
     return json.dumps({"IdentityId": identity.identity_id})
 
 
@@ -666,14 +781,19 @@ def describe_identity(self: Any) -> str:
 # --- credentials ----------------------------------------------------------------------------
 
 
-def _amr(identity: Identity, logins: list[Login]) -> list[str]:
+def _signed_in(logins: list[Login]) -> bool:
+    """False for a guest: no logins, or only a guest's own Cognito Identity token."""
+    return any(login.authenticated for login in logins)
+
+
+def _amr(logins: list[Login]) -> list[str]:
     """`cognito-identity.amazonaws.com:amr` (IAM UG condition-keys-wif; observed value for a
     user pool login in anomalyco/guide#706)."""
-    if not logins:
+    if not _signed_in(logins):
         return [UNAUTHENTICATED]
     amr = [AUTHENTICATED]
     for login in logins:
-        amr += [login.provider, f"{login.provider}:CognitoSignIn:{login.subject}"]
+        amr += [value for value in login.amr if value not in amr]
     return amr
 
 
@@ -696,16 +816,26 @@ def _resolve_identity(self: Any, *, for_token: bool) -> tuple[Any, PoolExtras, I
         if not pool.allow_unauthenticated_identities:
             raise NotAuthorizedException(UNAUTH_NOT_SUPPORTED)
         return pool, extras, identity, []
-    validated = _validate_logins(pool, logins)
+    validated = _validate_logins(self.current_account, pool, logins)
     return pool, extras, _bind(identity, validated), validated
 
 
+def _role_mapping_key(login: Login) -> str:
+    """A user pool's RoleMappings key names the app client; other providers' keys are
+    their names (API SetIdentityPoolRoles)."""
+    if _USER_POOL_PROVIDER.fullmatch(login.provider):
+        return f"{login.provider}:{login.claims.get('aud', '')}"
+    return login.provider
+
+
 def _choose_role(extras: PoolExtras, logins: list[Login], custom_role_arn: str | None) -> str:
-    if not logins:
+    """Developer-authenticated identities get the default authenticated role (API
+    GetCredentialsForIdentity): their Cognito Identity token matches no role mapping key."""
+    if not _signed_in(logins):
         role = extras.roles.get(UNAUTHENTICATED)
     else:
         login = logins[0]
-        key = f"{login.provider}:{login.claims.get('aud', '')}"
+        key = _role_mapping_key(login)
         resolution = rolemapping.resolve(
             extras.parsed_mappings.get(key), login.claims, extras.roles.get(AUTHENTICATED), custom_role_arn
         )
@@ -732,9 +862,7 @@ def get_credentials_for_identity(self: Any) -> str:
     _, extras, identity, logins = _resolve_identity(self, for_token=False)
     role_arn = _choose_role(extras, logins, _params(self).get("CustomRoleArn"))
     tags = _principal_tags(extras, logins)
-    web_identity = webidentity.WebIdentity(
-        identity.pool_id, identity.identity_id, tuple(_amr(identity, logins))
-    )
+    web_identity = webidentity.WebIdentity(identity.pool_id, identity.identity_id, tuple(_amr(logins)))
     account_id = self.current_account
     try:
         role = webidentity.find_role(account_id, role_arn)
@@ -750,7 +878,7 @@ def get_credentials_for_identity(self: Any) -> str:
         duration=CREDENTIALS_SECONDS,
         identity=web_identity,
         extra_context={f"aws:PrincipalTag/{k}": v for k, v in tags.items()},
-        session_policies=None if logins else copy.deepcopy(GUEST_SESSION_POLICIES),
+        session_policies=None if _signed_in(logins) else copy.deepcopy(GUEST_SESSION_POLICIES),
         source="cognito-identity:GetCredentialsForIdentity",
     )
     return json.dumps(
@@ -770,8 +898,150 @@ def get_open_id_token(self: Any) -> str:
     """Basic (classic) flow. A pool created without AllowClassicFlow still issues tokens,
     as observed on AWS (aws/aws-cli#7652); only an explicit false refuses."""
     _, _, identity, logins = _resolve_identity(self, for_token=True)
-    token = webidentity.issue_openid_token(identity.pool_id, identity.identity_id, _amr(identity, logins))
+    token = webidentity.issue_openid_token(identity.pool_id, identity.identity_id, _amr(logins))
     return json.dumps({"IdentityId": identity.identity_id, "Token": token})
+
+
+# --- developer-authenticated identities ---------------------------------------------------
+# "Your own authentication system" (DG developer-authenticated-identities; API
+# GetOpenIdTokenForDeveloperIdentity, LookupDeveloperIdentity, MergeDeveloperIdentities,
+# UnlinkDeveloperIdentity). These need AWS credentials: the authorization layer lets only
+# callers whose IAM policies allow them through (the lab administrator may).
+
+
+def _developer_provider(pool: Any, name: Any) -> str:
+    if not pool.developer_provider_name or name != pool.developer_provider_name:
+        raise NotAuthorizedException(DEVELOPER_PROVIDER_NOT_SUPPORTED)
+    return str(name)
+
+
+def _token_duration(value: Any) -> int:
+    if value is None:
+        return DEVELOPER_TOKEN_SECONDS
+    duration = int(value)
+    if not 1 <= duration <= MAX_DEVELOPER_TOKEN_SECONDS:
+        bound = "greater than or equal to 1" if duration < 1 else "less than or equal to 86400"
+        raise ValidationException(
+            f"1 validation error detected: Value '{duration}' at 'tokenDuration' failed to satisfy "
+            f"constraint: Member must have value {bound}"
+        )
+    return duration
+
+
+def _developer_user_ids(pool_id: str, provider: str, identity_id: str) -> list[str]:
+    return sorted(
+        key[2] for key, owner in _links.items() if key[:2] == (pool_id, provider) and owner == identity_id
+    )
+
+
+def get_open_id_token_for_developer_identity(self: Any) -> str:
+    """Register (or find) the identity of one of your users and return a Cognito Identity
+    token for it, valid 15 minutes unless TokenDuration says otherwise (at most 24 h).
+    Other logins in the map are validated and linked, as GetId does."""
+    params = _params(self)
+    pool_id = params.get("IdentityPoolId")
+    pool, _ = _find_pool(self.current_account, pool_id)
+    logins = dict(params.get("Logins") or {})
+    developer = pool.developer_provider_name
+    if not developer or developer not in logins:
+        raise NotAuthorizedException(DEVELOPER_PROVIDER_NOT_SUPPORTED)
+    duration = _token_duration(params.get("TokenDuration"))
+    user_id = str(logins.pop(developer))
+    others = _validate_logins(self.current_account, pool, logins) if logins else []
+    # The developer user id is an account of your system: amr names the provider only
+    # (UNCONFIRMED, see _validate_external_login).
+    every = [Login(developer, user_id, {}, (developer,)), *others]
+    identity_id = params.get("IdentityId")
+    with _lock:
+        if identity_id:
+            identity = _find_identity(identity_id)
+            if identity.pool_id != pool_id:
+                raise _identity_not_found(identity_id)
+            owner = _links.get((pool_id, developer, user_id))
+            if owner not in (None, identity.identity_id):
+                raise DeveloperUserAlreadyRegisteredException()
+            identity = _bind(identity, every)
+        else:
+            identity = _identity_for_logins(pool_id, every)
+        if identity.disabled:
+            raise _forbidden(identity.identity_id)
+    token = webidentity.issue_openid_token(pool_id, identity.identity_id, _amr(every), seconds=duration)
+    return json.dumps({"IdentityId": identity.identity_id, "Token": token})
+
+
+def lookup_developer_identity(self: Any) -> str:
+    """The identity of a developer user id, or the developer user ids of an identity; with
+    both, they must belong together (ResourceConflictException otherwise, API reference)."""
+    params = _params(self)
+    pool_id = params.get("IdentityPoolId")
+    pool, _ = _find_pool(self.current_account, pool_id)
+    identity_id, user_id = params.get("IdentityId"), params.get("DeveloperUserIdentifier")
+    if not identity_id and not user_id:  # UNCONFIRMED text
+        raise InvalidParameterException("Either IdentityId or DeveloperUserIdentifier must be provided.")
+    developer = pool.developer_provider_name
+    with _lock:
+        if user_id:
+            owner = _links.get((pool_id, developer, user_id))
+            if owner is None:  # UNCONFIRMED text
+                raise ResourceNotFoundException(f"DeveloperUserIdentifier '{user_id}' not found.")
+            if identity_id and identity_id != owner:  # UNCONFIRMED text
+                raise ResourceConflictException("The identity ID and developer user identifier do not match.")
+            identity_id = owner
+        elif _find_identity(identity_id).pool_id != pool_id:
+            raise _identity_not_found(identity_id)
+        found = _developer_user_ids(pool_id, developer, identity_id)
+    return json.dumps({"IdentityId": identity_id, "DeveloperUserIdentifierList": found})
+
+
+def merge_developer_identities(self: Any) -> str:
+    """Give the source user's logins to the destination user's identity; the source
+    identity is then disabled, as a guest merged at sign-in is (API reference: only
+    developer users can be merged; two different users of one public provider cannot)."""
+    params = _params(self)
+    pool_id = params.get("IdentityPoolId")
+    pool, _ = _find_pool(self.current_account, pool_id)
+    developer = _developer_provider(pool, params.get("DeveloperProviderName"))
+    with _lock:
+        ids = []
+        for user_id in (params.get("SourceUserIdentifier"), params.get("DestinationUserIdentifier")):
+            owner = _links.get((pool_id, developer, user_id))
+            if owner is None:  # UNCONFIRMED text
+                raise ResourceNotFoundException(f"DeveloperUserIdentifier '{user_id}' not found.")
+            ids.append(owner)
+        source, destination = _identities[ids[0]], _identities[ids[1]]
+        if source is not destination:
+            for provider, subject in source.logins.items():
+                if provider != developer and destination.logins.get(provider, subject) != subject:
+                    raise ResourceConflictException(ONE_LOGIN_PER_PROVIDER)
+            for key in [key for key, owner in _links.items() if owner == source.identity_id]:
+                _links[key] = destination.identity_id
+            destination.logins = {**source.logins, **destination.logins}
+            destination.modified = source.modified = clock.now()
+            source.logins = {}
+            source.disabled = True
+    return json.dumps({"IdentityId": destination.identity_id})
+
+
+def unlink_developer_identity(self: Any) -> str:
+    """Forget one developer user id of an identity: "Unlinked developer users will be
+    considered new identities next time they are seen" (API reference)."""
+    params = _params(self)
+    pool_id = params.get("IdentityPoolId")
+    pool, _ = _find_pool(self.current_account, pool_id)
+    developer = _developer_provider(pool, params.get("DeveloperProviderName"))
+    identity = _find_identity(params.get("IdentityId"))
+    user_id = params.get("DeveloperUserIdentifier")
+    with _lock:
+        if _links.get((pool_id, developer, user_id)) != identity.identity_id:  # UNCONFIRMED text
+            raise ResourceConflictException("The developer user identifier is not linked to this identity.")
+        del _links[(pool_id, developer, user_id)]
+        remaining = _developer_user_ids(pool_id, developer, identity.identity_id)
+        if remaining:
+            identity.logins[developer] = remaining[0]
+        else:
+            identity.logins.pop(developer, None)
+        identity.modified = clock.now()
+    return ""
 
 
 _RESPONSE_METHODS = {
@@ -788,6 +1058,10 @@ _RESPONSE_METHODS = {
     "describe_identity": describe_identity,
     "get_credentials_for_identity": get_credentials_for_identity,
     "get_open_id_token": get_open_id_token,
+    "get_open_id_token_for_developer_identity": get_open_id_token_for_developer_identity,
+    "lookup_developer_identity": lookup_developer_identity,
+    "merge_developer_identities": merge_developer_identities,
+    "unlink_developer_identity": unlink_developer_identity,
 }
 
 

@@ -4,6 +4,23 @@ It serves moto's WSGI application with the engine installed (this process's
 patches apply to it), on 127.0.0.1 only, plus a few `/_lab/` routes for what
 AWS would deliver out of band: the confirmation-code mailbox, the clock, the
 authorization log and a reset.
+
+Documents AWS publishes outside its APIs, at the paths AWS uses:
+
+* ``GET /<userPoolId>/.well-known/jwks.json`` and ``.../openid-configuration``: a user
+  pool's keys (moto's own routes, fixed by `userpools`);
+* ``GET /.well-known/jwks_uri``: Cognito Identity's keys, which AWS publishes at
+  https://cognito-identity.amazonaws.com/.well-known/jwks_uri. No AWS API path starts
+  with ``/.well-known`` (an S3 bucket name cannot start with a dot), so nothing of moto's
+  is hidden.
+
+The lab's own OpenID Connect identity provider (`oidc`, the stand-in for "Sign in with
+Google"; not an AWS service):
+
+* ``GET /_lab/oidc/.well-known/openid-configuration`` and ``GET /_lab/oidc/.well-known/jwks.json``
+  (``?issuer=`` picks a provider other than the default https://accounts.example.com);
+* ``POST /_lab/oidc/token`` with ``{"user": ..., "client_id": ..., "email"?, "azp"?,
+  "issuer"?, "expires_in"?}``: sign a user in and get ``{"id_token": ...}``.
 """
 
 from __future__ import annotations
@@ -17,7 +34,7 @@ from urllib.parse import parse_qs
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from . import authz, clock, engine
+from . import authz, clock, engine, oidc, webidentity
 
 _LOOPBACK = "127.0.0.1"
 
@@ -56,6 +73,17 @@ def _lab_route(environ: Environ, start_response: StartResponse) -> Iterable[byte
     if path == "/_lab/reset" and method == "POST":
         engine.reset()
         return _json(start_response, "200 OK", {"reset": True})
+    if path == "/_lab/oidc/token" and method == "POST":
+        return _json(start_response, "200 OK", oidc.token_response(body))
+    if path.startswith("/_lab/oidc/.well-known/"):
+        issuer = oidc.check_issuer(query.get("issuer", oidc.DEFAULT_ISSUER))
+        base = f"{environ['wsgi.url_scheme']}://{environ['HTTP_HOST']}/_lab/oidc"
+        suffix = f"?issuer={issuer}" if "issuer" in query else ""
+        found = oidc.document(issuer + path.removeprefix("/_lab/oidc"), base)
+        if found is not None:
+            if "jwks_uri" in found:
+                found["jwks_uri"] += suffix
+            return _json(start_response, "200 OK", found)
     return _json(start_response, "404 Not Found", {"message": f"no lab route {method} {path}"})
 
 
@@ -64,6 +92,8 @@ class _LabApplication:
         self._moto_app = moto_app
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/.well-known/jwks_uri":
+            return _json(start_response, "200 OK", webidentity.jwks())
         if environ.get("PATH_INFO", "").startswith("/_lab/"):
             try:
                 return _lab_route(environ, start_response)

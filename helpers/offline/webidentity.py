@@ -16,8 +16,11 @@ exist), and its Cognito Identity "token" is just an identity id. Here:
   uses too (AWS: it "is functionally equivalent to calling GetOpenIdToken, then
   AssumeRoleWithWebIdentity", DG authentication-flow).
 
-Only Cognito Identity tokens are accepted so far; other issuers (IAM OIDC providers) get
-AWS's "No OpenIDConnect provider found" until a verifier is added to `_VERIFIERS`.
+Issuers STS trusts: Cognito Identity itself, and any issuer the account registered as an
+IAM OIDC provider (`oidcproviders`). For the latter the trust policy names the provider's
+ARN as `Principal.Federated` and tests `<provider>:aud` (the token's azp, else aud) and
+`<provider>:sub` (IAM UG condition-keys-wif); other issuers get AWS's "No OpenIDConnect
+provider found in your account for <iss>".
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import json
 import re
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +38,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.exceptions import HTTPException
 
-from . import clock, iam, sessions
+from . import clock, iam, oidcproviders, sessions
 from .patching import Patches
 
 COGNITO_IDENTITY = "cognito-identity.amazonaws.com"
@@ -61,6 +64,8 @@ NOT_VALIDATED = (
     "The web identity token that was passed could not be validated by AWS. "
     "Get a new identity token from the identity provider and then retry the request."
 )
+# Observed: awslabs/amazon-eks-irsa-cfn#18, aws-actions/configure-aws-credentials#775.
+WRONG_AUDIENCE = "Incorrect token audience"
 
 
 class StsError(HTTPException):
@@ -121,8 +126,11 @@ def jwks() -> dict[str, Any]:
     return {"keys": keys}
 
 
-def issue_openid_token(identity_pool_id: str, identity_id: str, amr: list[str]) -> str:
-    """A Cognito Identity OpenID token for the basic (classic) flow."""
+def issue_openid_token(
+    identity_pool_id: str, identity_id: str, amr: list[str], *, seconds: int = OPENID_TOKEN_SECONDS
+) -> str:
+    """A Cognito Identity OpenID token: the basic (classic) flow's, or a developer
+    identity's (GetOpenIdTokenForDeveloperIdentity chooses its lifetime)."""
     region = identity_id.split(":")[0]
     now = int(clock.now())
     claims = {
@@ -131,14 +139,15 @@ def issue_openid_token(identity_pool_id: str, identity_id: str, amr: list[str]) 
         "aud": identity_pool_id,
         "amr": amr,
         "iat": now,
-        "exp": now + OPENID_TOKEN_SECONDS,
+        "exp": now + seconds,
     }
     return jwt.encode(claims, _signing_key(region), algorithm=ALGORITHM, headers={"kid": _kid(region)})
 
 
-def _verify_cognito_identity_token(token: str, header: Mapping[str, Any]) -> dict[str, Any]:
-    """Check our signature (expiry is checked by the caller against the offline clock)."""
-    match = re.fullmatch(r"(.+)-1", str(header.get("kid", "")))
+def verify_openid_token(token: str) -> dict[str, Any]:
+    """The claims of a token Cognito Identity (this offline one) signed; ValueError or
+    jwt.PyJWTError otherwise. Expiry is the caller's to check, on the offline clock."""
+    match = re.fullmatch(r"(.+)-1", str(jwt.get_unverified_header(token).get("kid", "")))
     with _keys_lock:
         key = _keys.get(match.group(1)) if match else None
     if key is None:
@@ -147,25 +156,30 @@ def _verify_cognito_identity_token(token: str, header: Mapping[str, Any]) -> dic
     return jwt.decode(token, key.public_key(), algorithms=[ALGORITHM], options=options)
 
 
-# Issuer -> signature check. The IAM OIDC providers of a later lesson plug in here.
-_VERIFIERS: dict[str, Callable[[str, Mapping[str, Any]], dict[str, Any]]] = {
-    COGNITO_IDENTITY_ISSUER: _verify_cognito_identity_token,
-}
-
-
 # --- assuming the role ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class WebIdentity:
-    """What the trust policy sees of a web-identity token (IAM UG condition-keys-wif)."""
+    """What the trust policy sees of a web-identity token (IAM UG condition-keys-wif).
+
+    `provider` prefixes the condition keys (`<provider>:aud`); `principal` is what the
+    trust policy's `Principal.Federated` must name (an IAM OIDC provider's ARN, or the
+    Cognito Identity host) and the value of `aws:FederatedProvider`; `issuer` is STS's
+    `Provider` answer.
+    """
 
     audience: str
     subject: str
     amr: tuple[str, ...]
+    provider: str = COGNITO_IDENTITY
+    principal: str = COGNITO_IDENTITY
+    issuer: str = COGNITO_IDENTITY
 
     def condition_keys(self) -> dict[str, Any]:
-        return {_AUD: self.audience, _SUB: self.subject, _AMR: list(self.amr)}
+        if self.provider == COGNITO_IDENTITY:
+            return {_AUD: self.audience, _SUB: self.subject, _AMR: list(self.amr)}
+        return {f"{self.provider}:aud": self.audience, f"{self.provider}:sub": self.subject}
 
 
 class TrustDenied(Exception):
@@ -189,7 +203,7 @@ def check_trust(role: Any, identity: WebIdentity, session_tags: Mapping[str, str
     Cognito DG trust policy for attributes for access control).
     """
     trust = iam.NamedPolicy(f"{role.name} trust policy", role.assume_role_policy_document)
-    principal = {"Federated": COGNITO_IDENTITY}
+    principal = {"Federated": identity.principal}
     context: dict[str, Any] = identity.condition_keys()
     if session_tags:
         context.update({f"aws:RequestTag/{k}": v for k, v in session_tags.items()})
@@ -238,7 +252,7 @@ def assume_role_for_web_identity(
         external_id=None,
     )
     assumed.expiration = clock.utcnow() + datetime.timedelta(seconds=duration)
-    context = {**identity.condition_keys(), "aws:FederatedProvider": COGNITO_IDENTITY, **extra_context}
+    context = {**identity.condition_keys(), "aws:FederatedProvider": identity.principal, **extra_context}
     sessions.register(
         sessions.Session(
             access_key_id=assumed.access_key_id,
@@ -263,22 +277,7 @@ def assume_role_for_web_identity(
 # --- STS AssumeRoleWithWebIdentity ------------------------------------------------------
 
 
-def _verified_claims(token: str) -> dict[str, Any]:
-    try:
-        header = jwt.get_unverified_header(token)
-        unverified = jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError as not_jwt:
-        raise StsError(400, "InvalidIdentityToken", NOT_A_JWT) from not_jwt
-    issuer = str(unverified.get("iss", ""))
-    verify = _VERIFIERS.get(issuer)
-    if verify is None:
-        raise StsError(
-            400, "InvalidIdentityToken", f"No OpenIDConnect provider found in your account for {issuer}"
-        )
-    try:
-        claims = verify(token, header)
-    except (ValueError, jwt.PyJWTError) as forged:
-        raise StsError(400, "InvalidIdentityToken", NOT_VALIDATED) from forged
+def _check_expiry(claims: Mapping[str, Any]) -> None:
     now = int(clock.now())
     expires = int(claims.get("exp", 0))
     if now >= expires:
@@ -287,7 +286,44 @@ def _verified_claims(token: str) -> dict[str, Any]:
             "ExpiredTokenException",
             f"Token expired: current date/time {now} must be before the expiration date/time {expires}",
         )
-    return claims
+
+
+def _verified_identity(account_id: str, token: str) -> WebIdentity:
+    """The token's identity, once its issuer, signature, audience and expiry check out."""
+    try:
+        unverified = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as not_jwt:
+        raise StsError(400, "InvalidIdentityToken", NOT_A_JWT) from not_jwt
+    issuer = str(unverified.get("iss", ""))
+    if issuer == COGNITO_IDENTITY_ISSUER:
+        try:
+            claims = verify_openid_token(token)
+        except (ValueError, jwt.PyJWTError) as forged:
+            raise StsError(400, "InvalidIdentityToken", NOT_VALIDATED) from forged
+        _check_expiry(claims)
+        return WebIdentity(
+            str(claims.get("aud", "")), str(claims.get("sub", "")), tuple(claims.get("amr") or [])
+        )
+    provider = oidcproviders.find(account_id, issuer)
+    if provider is None:
+        raise StsError(
+            400, "InvalidIdentityToken", f"No OpenIDConnect provider found in your account for {issuer}"
+        )
+    try:
+        claims = oidcproviders.verify(token, provider.client_id_list)
+    except oidcproviders.TokenProblem as problem:
+        if problem.kind == "expired":
+            _check_expiry({"exp": problem.expires})
+        message = WRONG_AUDIENCE if problem.kind == "audience" else NOT_VALIDATED
+        raise StsError(400, "InvalidIdentityToken", message) from problem
+    return WebIdentity(
+        audience=oidcproviders.authorized_party(claims) or "",
+        subject=str(claims.get("sub", "")),
+        amr=(),
+        provider=provider.url,
+        principal=provider.arn,
+        issuer=issuer,
+    )
 
 
 def _session_policies(response: Any, account_id: str) -> list[tuple[str, dict[str, Any]]] | None:
@@ -331,9 +367,7 @@ def assume_role_with_web_identity(response: Any) -> str:
             f"constraint: Member must have value greater than or equal to {MIN_DURATION_SECONDS}",
         )
     session_policies = _session_policies(response, account_id)
-    claims = _verified_claims(response._get_param("WebIdentityToken") or "")
-    amr = claims.get("amr") or []
-    identity = WebIdentity(str(claims.get("aud", "")), str(claims.get("sub", "")), tuple(amr))
+    identity = _verified_identity(account_id, response._get_param("WebIdentityToken") or "")
     try:
         role = find_role(account_id, role_arn)
         check_trust(role, identity, {})
@@ -361,9 +395,9 @@ def assume_role_with_web_identity(response: Any) -> str:
 
 def _response_xml(credentials: Credentials, identity: WebIdentity) -> str:
     expiration = credentials.expiration.strftime("%Y-%m-%dT%H:%M:%SZ")
-    # Provider: STS returns the token's issuing authority; for Cognito Identity (the only
-    # issuer so far) we answer its host name, the principal trust policies name
-    # (UNCONFIRMED exact text).
+    # Provider: "For OpenID Connect ID tokens, this contains the value of the iss field"
+    # (STS API). For Cognito Identity we answer its host name, the principal trust policies
+    # name (UNCONFIRMED exact text).
     return (
         '<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
         "<AssumeRoleWithWebIdentityResult>"
@@ -379,7 +413,7 @@ def _response_xml(credentials: Credentials, identity: WebIdentity) -> str:
         f"<Expiration>{expiration}</Expiration>"
         f"<AccessKeyId>{credentials.access_key_id}</AccessKeyId>"
         "</Credentials>"
-        f"<Provider>{COGNITO_IDENTITY}</Provider>"
+        f"<Provider>{identity.issuer}</Provider>"
         "</AssumeRoleWithWebIdentityResult>"
         f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata>"
         "</AssumeRoleWithWebIdentityResponse>"

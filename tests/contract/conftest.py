@@ -127,7 +127,6 @@ class OfflineClock:
         else:
             clock.advance(seconds)
 
-
     def reset(self) -> None:
         if self.aws.mode == "server":
             self.aws.lab_post("/_lab/clock", {"reset": True})

@@ -1,0 +1,235 @@
+"""The lab's own OpenID Connect identity provider: a stand-in for "Sign in with Google".
+
+This is NOT an AWS service. It plays the part a social or corporate identity provider
+(Google, Auth0, Okta, ...) plays in front of AWS: it signs users in and hands the app an
+OpenID Connect ID token. The identity pool, STS and IAM OIDC providers that consume those
+tokens are AWS's; this module only gives the offline course a provider to trust, because
+the real ones cannot be reached without a network and an account with them.
+
+What a real provider has, this one has too:
+
+* an issuer URL (default ``https://accounts.example.com``); only hosts under the names
+  RFC 2606 reserves for examples (``example.com``/``.net``/``.org``, ``*.example``,
+  ``*.test``) are accepted, so the lab never signs tokens in the name of a real company;
+* its own RSA signing key (RS256, a ``kid``), published as a JWKS and announced by a
+  discovery document at ``<issuer>/.well-known/openid-configuration`` (OpenID Connect
+  Discovery 1.0). In-process both are answered for ``requests`` calls to the issuer's
+  URLs (see `wellknown`); the local endpoint serves them under ``/_lab/oidc/``;
+* ID tokens for a named user with the claims Google puts in its own (Google Identity
+  "OpenID Connect" guide): ``iss``, ``sub`` (a stable numeric id per user), ``aud`` (the
+  app's client id), optionally ``azp`` and ``email``/``email_verified``, and ``iat``,
+  ``auth_time``, ``exp`` from the offline clock.
+
+How AWS uses such a provider (Cognito DG "Open ID Connect providers"): the Logins key is
+the issuer without ``https://``, ``iss`` must match it, the signature must verify, and
+``azp`` (or ``aud`` when there is no ``azp``) must be one of the IAM OIDC provider's
+client ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from . import clock
+
+DEFAULT_ISSUER = "https://accounts.example.com"
+ALGORITHM = "RS256"
+ID_TOKEN_SECONDS = 3600  # Google's ID tokens last one hour
+DISCOVERY_PATH = "/.well-known/openid-configuration"
+JWKS_PATH = "/.well-known/jwks.json"
+
+_RESERVED_HOST_PATTERN = r"(?:[a-z0-9-]+\.)*example\.(?:com|net|org)|(?:[a-z0-9-]+\.)+(?:example|test)"
+_RESERVED_HOST = re.compile(_RESERVED_HOST_PATTERN, re.IGNORECASE)
+# Where the lab's providers publish their discovery documents and keys.
+DOCUMENT_URL = re.compile(
+    rf"https://(?:{_RESERVED_HOST_PATTERN})(?:/[^?#]*)?"
+    rf"(?:{re.escape(DISCOVERY_PATH)}|{re.escape(JWKS_PATH)})(?:\?.*)?$",
+    re.IGNORECASE,
+)
+
+
+class TokenVerificationError(ValueError):
+    """The token was not signed by any identity provider of this lab."""
+
+
+@dataclass(frozen=True)
+class IdentityProvider:
+    """One offline identity provider: an issuer and the key it signs with."""
+
+    issuer: str
+    kid: str
+    _key: rsa.RSAPrivateKey
+
+    @property
+    def host(self) -> str:
+        """The issuer without its scheme: the Logins key and the IAM OIDC provider URL."""
+        return self.issuer.removeprefix("https://")
+
+    def subject(self, user: str) -> str:
+        """The provider's stable id for `user` (Google's `sub` is a 21-digit number)."""
+        digest = hashlib.sha256(f"{self.issuer}\n{user}".encode()).digest()
+        return str(10**20 + int.from_bytes(digest[:8]) % (9 * 10**20))
+
+    def jwks(self) -> dict[str, list[dict[str, str]]]:
+        public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self._key.public_key()))
+        return {"keys": [{**public, "kid": self.kid, "alg": ALGORITHM, "use": "sig"}]}
+
+    def discovery(self, base_url: str | None = None) -> dict[str, Any]:
+        """The OpenID Provider metadata; `base_url` is where the documents are served
+        when that is not the issuer itself (the local endpoint)."""
+        base = base_url or self.issuer
+        return {
+            "issuer": self.issuer,
+            "jwks_uri": f"{base}{JWKS_PATH}",
+            "response_types_supported": ["id_token"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": [ALGORITHM],
+            "claims_supported": ["aud", "azp", "email", "email_verified", "exp", "iat", "iss", "sub"],
+        }
+
+    def mint_id_token(
+        self,
+        user: str,
+        client_id: str,
+        *,
+        email: str | None = None,
+        azp: str | None = None,
+        lifetime_seconds: int = ID_TOKEN_SECONDS,
+        claims: dict[str, Any] | None = None,
+    ) -> str:
+        """An ID token saying this provider signed `user` in to the app `client_id`."""
+        now = int(clock.now())
+        payload: dict[str, Any] = {"iss": self.issuer}
+        if azp is not None:
+            payload["azp"] = azp
+        payload.update({"aud": client_id, "sub": self.subject(user)})
+        if email is not None:
+            payload.update({"email": email, "email_verified": True})
+        payload.update({"auth_time": now, "iat": now, "exp": now + lifetime_seconds})
+        payload.update(claims or {})
+        return jwt.encode(payload, self._key, algorithm=ALGORITHM, headers={"kid": self.kid})
+
+    def verify(self, token: str) -> dict[str, Any]:
+        """Signature only: what `exp`, `aud` and `azp` must be is the verifier's business
+        (AWS checks them with its own rules and clock skew)."""
+        try:
+            if jwt.get_unverified_header(token).get("kid") != self.kid:
+                raise TokenVerificationError(f"unknown kid for {self.issuer}")
+            options = {"verify_exp": False, "verify_iat": False, "verify_nbf": False, "verify_aud": False}
+            return jwt.decode(token, self._key.public_key(), algorithms=[ALGORITHM], options=options)
+        except jwt.PyJWTError as problem:
+            raise TokenVerificationError(f"signature verification failed: {problem}") from None
+
+
+_lock = threading.Lock()
+# Keys live as long as the process, like a real provider's: resetting the offline AWS
+# does not sign the users of an outside provider out.
+_providers: dict[str, IdentityProvider] = {}
+
+
+def check_issuer(issuer: str) -> str:
+    """`issuer` if it is an https URL on a reserved example host, else ValueError."""
+    parts = urlsplit(issuer)
+    if (
+        parts.scheme != "https"
+        or not _RESERVED_HOST.fullmatch(parts.hostname or "")
+        or parts.port is not None
+        or parts.query
+        or parts.fragment
+        or issuer.endswith("/")
+    ):
+        raise ValueError(
+            f"{issuer!r} is not an issuer the lab may sign for: use https:// and a host under "
+            "example.com, example.net, example.org, .example or .test (RFC 2606)"
+        )
+    return issuer
+
+
+def identity_provider(issuer: str = DEFAULT_ISSUER) -> IdentityProvider:
+    """The offline provider for `issuer`, created (with a new key) the first time."""
+    check_issuer(issuer)
+    with _lock:
+        if issuer not in _providers:
+            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            kid = hashlib.sha256(issuer.encode()).hexdigest()[:16]
+            _providers[issuer] = IdentityProvider(issuer, kid, key)
+        return _providers[issuer]
+
+
+def existing(issuer: str) -> IdentityProvider | None:
+    """The provider for `issuer` if the lab has one. The default provider always exists,
+    like a real one, so its documents can be fetched before anybody signed in."""
+    if issuer == DEFAULT_ISSUER:
+        return identity_provider()
+    with _lock:
+        return _providers.get(issuer)
+
+
+def mint_id_token(
+    user: str,
+    client_id: str,
+    *,
+    issuer: str = DEFAULT_ISSUER,
+    email: str | None = None,
+    azp: str | None = None,
+    lifetime_seconds: int = ID_TOKEN_SECONDS,
+    claims: dict[str, Any] | None = None,
+) -> str:
+    """Sign `user` in at the offline provider and return the ID token the app receives."""
+    return identity_provider(issuer).mint_id_token(
+        user, client_id, email=email, azp=azp, lifetime_seconds=lifetime_seconds, claims=claims
+    )
+
+
+def verify_signature(token: str) -> dict[str, Any]:
+    """The claims of a token one of the lab's providers signed (TokenVerificationError
+    otherwise: unknown issuer, unknown key, bad signature or not a JWT)."""
+    try:
+        issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
+    except jwt.PyJWTError as problem:
+        raise TokenVerificationError(f"not a JWT: {problem}") from None
+    provider = existing(str(issuer)) if isinstance(issuer, str) else None
+    if provider is None:
+        raise TokenVerificationError(f"{issuer!r} is not an identity provider of this lab")
+    return provider.verify(token)
+
+
+def token_response(request: dict[str, Any]) -> dict[str, Any]:
+    """`POST /_lab/oidc/token` on the local endpoint: sign a user in from outside the process.
+
+    Body: ``{"user": ..., "client_id": ..., "email"?, "azp"?, "issuer"?, "expires_in"?}``.
+    """
+    for required in ("user", "client_id"):
+        if not isinstance(request.get(required), str) or not request[required]:
+            raise ValueError(f"{required} is required")
+    lifetime = int(request.get("expires_in") or ID_TOKEN_SECONDS)
+    token = mint_id_token(
+        request["user"],
+        request["client_id"],
+        issuer=str(request.get("issuer") or DEFAULT_ISSUER),
+        email=request.get("email"),
+        azp=request.get("azp"),
+        lifetime_seconds=lifetime,
+    )
+    return {"id_token": token, "token_type": "Bearer", "expires_in": lifetime}
+
+
+def document(url: str, base_url: str | None = None) -> dict[str, Any] | None:
+    """The discovery document or JWKS published at `url`, or None if nothing is there."""
+    parts = urlsplit(url)
+    for path in (DISCOVERY_PATH, JWKS_PATH):
+        if parts.path.endswith(path):
+            provider = existing(f"https://{parts.netloc}{parts.path.removesuffix(path)}")
+            if provider is None:
+                return None
+            return provider.jwks() if path == JWKS_PATH else provider.discovery(base_url)
+    return None
