@@ -121,6 +121,7 @@ class Lab:
         self.backend = _choose_backend(backend)
         self.endpoint_url: str | None = None
         self._clients: dict[str, Any] = {}
+        self._clients_for: dict[tuple[str, ...], Any] = {}
         if self.backend == OFFLINE:
             _start_offline()
             self.account_id = OFFLINE_ACCOUNT_ID
@@ -223,15 +224,17 @@ class Lab:
         (`SecretAccessKey`) as they come.
         """
         secret = credentials.get("SecretKey") or credentials.get("SecretAccessKey")
-        return boto3.client(
-            service,
-            region_name=self.region,
-            endpoint_url=self.endpoint_url,
-            config=self._config(),
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=secret,
-            aws_session_token=credentials["SessionToken"],
-        )
+        key = (credentials["AccessKeyId"], secret, credentials["SessionToken"], service)
+        if key not in self._clients_for:  # a client costs ~50 ms to build; a principal reuses one
+            self._clients_for[key] = self._session.client(
+                service,
+                endpoint_url=self.endpoint_url,
+                config=self._config(),
+                aws_access_key_id=credentials["AccessKeyId"],
+                aws_secret_access_key=secret,
+                aws_session_token=credentials["SessionToken"],
+            )
+        return self._clients_for[key]
 
     # --- user pool URLs ---------------------------------------------------------------------------
 

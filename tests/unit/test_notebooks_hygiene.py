@@ -28,7 +28,6 @@ OFFLINE_ACCOUNT = "123456789012"
 # AWS's documented example key (IAM User Guide); the only long-term key id a notebook may show.
 DOCUMENTED_FAKE_KEYS = {"AKIAIOSFODNN7EXAMPLE"}
 # An offline (moto) user pool id has 32 hex characters after the region; AWS's have 9.
-OFFLINE_POOL_ID = re.compile(r"[a-z]{2}(-[a-z]+)+-\d_[0-9a-f]{32}")
 
 
 def _read(path: Path) -> NotebookNode:
@@ -54,7 +53,11 @@ def _output_text(notebook: NotebookNode) -> str:
 
 
 def _b64json(part: str) -> Any:
-    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    """A JWT's claims; {} for the encrypted middle part of a JWE (a refresh token)."""
+    try:
+        return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    except ValueError:
+        return {}
 
 
 notebooks = pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
@@ -108,12 +111,11 @@ def test_outputs_come_from_the_offline_aws_only(path: Path) -> None:
     text = _output_text(_read(path))
     assert "REAL AWS" not in text  # Lab's banner for a real account
     assert set(re.findall(r"AKIA[A-Z0-9]{16}", text)) <= DOCUMENTED_FAKE_KEYS
-    assert set(re.findall(r"\barn:aws:[a-z0-9-]*:[a-z0-9-]*:(\d{12}):", text)) <= {OFFLINE_ACCOUNT}
-    for token in re.findall(r"eyJ[\w-]+\.([\w-]+)\.[\w-]*", text):
-        issuer = _b64json(token).get("iss", "")
-        assert OFFLINE_POOL_ID.search(issuer), f"a token from {issuer}"
-    for pool_id in re.findall(r"\b[a-z]{2}(?:-[a-z]+)+-\d_[A-Za-z0-9]+", text):
-        assert OFFLINE_POOL_ID.fullmatch(pool_id), f"user pool {pool_id} is not an offline one"
+    # Offline ids are shaped like AWS's, so the account is what tells a real run apart,
+    # in the outputs and inside any stored token's claims (cognito:roles are ARNs).
+    claims = [json.dumps(_b64json(part)) for part in re.findall(r"eyJ[\w-]+\.([\w-]+)\.[\w-]*", text)]
+    everything = "\n".join([text, *claims])
+    assert set(re.findall(r"\barn:aws:[a-z0-9-]*:[a-z0-9-]*:(\d{12}):", everything)) <= {OFFLINE_ACCOUNT}
 
 
 @notebooks

@@ -1,0 +1,330 @@
+"""Who may do what: run real calls as each principal and collect the outcomes, with the why.
+
+Notebook 04 writes its calls out (`operations(s3, dynamodb, me)` returns them by column name);
+`run_matrix` makes every call with each principal's own credentials and records what AWS
+answered: allowed, or denied with AWS's error code and message. The *why* comes from the offline
+AWS, which keeps every IAM decision with its explanation (`helpers.offline.authz`; at a local
+endpoint, `GET /_lab/decisions`). Real AWS says only allowed or denied (and, in its message, which
+kind of policy failed to allow it); the statement-level why is available offline only.
+
+Identity ids are replaced by names (`<Alice's identity id>`) in everything printed, so the output
+reads well and is the same on every run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from botocore.exceptions import ClientError
+
+from helpers.lab import AWS, ENDPOINT, Lab
+from helpers.offline import authz
+from helpers.offline.identitypools import GUEST_SESSION_POLICIES
+
+ALLOWED, DENIED = "✓", "✗"
+# What S3 and DynamoDB answer when IAM says no; any other error came after IAM said yes.
+DENIAL_CODES = {"AccessDenied", "AccessDeniedException"}
+OFFLINE_ONLY = "AWS doesn't say which statement; the offline lab does"
+
+# (s3 client, dynamodb client, the principal's identity id) -> {column name: the call to make}
+Operations = Callable[[Any, Any, str], Mapping[str, Callable[[], Any]]]
+
+_SCOPE_DOWN_POLICIES = {name for name, _ in GUEST_SESSION_POLICIES}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Someone holding identity pool credentials: a guest, Alice, Bob."""
+
+    name: str
+    identity_id: str
+    credentials: Mapping[str, Any]
+
+    @property
+    def placeholder(self) -> str:
+        """How printed output names this principal's identity id."""
+        return f"<{self.name}'s identity id>"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened when one principal made one call."""
+
+    principal: str
+    operation: str
+    allowed: bool
+    code: str | None  # AWS's error code, if it answered with one
+    message: str | None  # AWS's error message, ids named
+    explanation: str | None  # the offline AWS's full explanation, ids named (None on real AWS)
+    reason: str  # one line: the deciding statement, or why none allowed it
+
+
+# --- making names of ids ------------------------------------------------------------------------
+
+
+def name_ids(text: str, principals: Sequence[Principal]) -> str:
+    """`text` with each principal's identity id replaced by its placeholder."""
+    for principal in principals:
+        text = text.replace(principal.identity_id, principal.placeholder)
+    return text
+
+
+def _short_arn(text: str) -> str:
+    """ARNs as a reader says them: `private/<id>/note.txt`, `table/notes`, `bucket notes`."""
+    text = re.sub(r"arn:aws:s3:::[^/\s,\]\"]+/", "", text)
+    text = re.sub(r"arn:aws:s3:::([^/\s,\]\"]+)", r"bucket \1", text)
+    return re.sub(r"arn:aws:dynamodb:[^:]*:\d*:(table/[^\s,\]]+)", r"\1", text)
+
+
+# --- the why, from the offline AWS's decision log ------------------------------------------------
+
+
+def _newest_decision(lab: Lab, access_key_id: str) -> Any:
+    """The newest IAM decision recorded for these credentials (None on real AWS or if none)."""
+    if lab.backend == AWS:
+        return None
+    if lab.backend == ENDPOINT:
+        reply = requests.get(
+            f"{lab.endpoint_url}/_lab/decisions",
+            params={"access_key_id": access_key_id, "limit": 1},
+            timeout=10,
+        )
+        reply.raise_for_status()
+        found = reply.json()
+        return found[0] if found else None
+    found = authz.recent_decisions(access_key_id, limit=1)
+    return found[0] if found else None
+
+
+def _explanation(decision: Any) -> str:
+    return decision["explanation"] if isinstance(decision, dict) else decision.to_dict()["explanation"]
+
+
+_STATEMENT = re.compile(r"statement (?:'(?P<sid>[^']*)'|#\d+) in policy '(?P<policy>[^']*)'")
+_CLOSEST = re.compile(
+    r"^\s+- statement (?:'(?P<sid>[^']*)'|#\d+) in policy '(?P<policy>[^']*)': (?P<note>.*)\.$"
+)
+_CONDITION = re.compile(
+    r"Condition failed: (?P<op>\S+) (?P<key>\S+) (?P<want>.*): request (?P<got>.*) -> did not match"
+)
+_RESOURCE = re.compile(r"Resource (?P<want>.*) does not match (?P<got>\S+)")
+_OPERATOR_WORDS = {
+    "StringEquals": "=",
+    "StringLike": "like",
+    "ForAllValues:StringEquals": "=",
+    "ForAllValues:StringLike": "like",
+    "ForAnyValue:StringEquals": "=",
+    "ForAnyValue:StringLike": "like",
+}
+
+
+def _label(sid: str | None, policy: str) -> str:
+    if policy in _SCOPE_DOWN_POLICIES:
+        return "the guest scope-down"
+    return f"'{sid}'" if sid else f"policy '{policy}'"
+
+
+def _common_prefix(one: str, other: str) -> int:
+    size = 0
+    for a, b in zip(one, other, strict=False):
+        if a != b:
+            break
+        size += 1
+    return size
+
+
+def _near_miss(sid: str | None, policy: str, note: str) -> str:
+    """One statement's near miss, said shortly: what it needs, and what the request had."""
+    who = _label(sid, policy)
+    condition = _CONDITION.search(note)
+    if condition:
+        word = _OPERATOR_WORDS.get(condition["op"], condition["op"])
+        got = "none" if condition["got"] == "absent" else condition["got"]
+        return f"{who} needs {condition['key']} {word} {condition['want']}; the request has {got}"
+    resource = _RESOURCE.search(note)
+    if resource:
+        return f"{who} allows only {resource['want']}"
+    return f"{who}: {note}"
+
+
+def short_reason(explanation: str) -> str:
+    """The explanation's gist in one line (ids and ARNs as the explanation has them).
+
+    Allowed: the statements that allowed it. Denied: the nearest statement that has the right
+    action (the resource or a condition didn't match), or that none even names the action.
+    """
+    lines = explanation.splitlines()
+    head = lines[0]
+    if head.startswith("ALLOWED"):
+        labels = [_label(m["sid"], m["policy"]) for m in map(_STATEMENT.search, lines[1:]) if m]
+        return "allowed by " + " and ".join(dict.fromkeys(labels))
+    if "explicit deny" in head:
+        labels = [_label(m["sid"], m["policy"]) for m in map(_STATEMENT.search, lines[1:]) if m]
+        return "denied by " + " and ".join(dict.fromkeys(labels))
+    target = re.match(r"DENIED: (\S+) on (\S+)", head)
+    action, resource = (target[1], target[2]) if target else ("it", "")
+    # The explanation lists only the closest statements, all equally close; those that name the
+    # action missed on the resource or a condition. Of several, the one whose resource pattern
+    # starts most like the request's is the one a reader means ("only YOUR private folder").
+    misses = [m for m in map(_CLOSEST.match, lines[1:]) if m and not m["note"].startswith("Action ")]
+    if not misses:
+        where = "no session policy" if "no session policy" in head else "no statement"
+        return f"{where} allows {action} on {resource}"
+
+    def likeness(miss: re.Match[str]) -> int:
+        pattern = _RESOURCE.search(miss["note"])
+        return _common_prefix(pattern["want"], resource) if pattern else 0
+
+    best = max(misses, key=likeness)
+    return _near_miss(best["sid"], best["policy"], best["note"])
+
+
+def _aws_reason(message: str) -> str:
+    """Real AWS's own reason, from its AccessDenied message."""
+    found = re.search(
+        r"(because no .* policy allows the \S+ action|with an explicit deny in .* policy)", message
+    )
+    return found[1] if found else message
+
+
+# --- running calls ---------------------------------------------------------------------------------
+
+
+def attempt(
+    lab: Lab, principal: Principal, operation: str, call: Callable[[], Any], named: Sequence[Principal]
+) -> Outcome:
+    """Make one call as `principal`; AWS's answer, and the offline AWS's reason for it."""
+    key = principal.credentials["AccessKeyId"]
+    before = _newest_decision(lab, key)
+    code = message = None
+    try:
+        call()
+    except ClientError as error:
+        details = error.response.get("Error", {})
+        code, message = details.get("Code", "Unknown"), name_ids(details.get("Message", ""), named)
+    after = _newest_decision(lab, key)
+    # Offline the log holds the same objects (identity tells a new one); the endpoint sends copies.
+    fresh = after is not None and (after != before if isinstance(after, dict) else after is not before)
+    explanation = reason = None
+    if fresh:
+        raw = _explanation(after)
+        explanation = name_ids(raw, named)
+        reason = name_ids(_short_arn(short_reason(raw)), named)
+    elif code is not None:
+        reason = _aws_reason(message or "")
+    else:
+        reason = f"allowed ({OFFLINE_ONLY})" if lab.backend == AWS else "allowed"
+    return Outcome(principal.name, operation, code not in DENIAL_CODES, code, message, explanation, reason)
+
+
+@dataclass
+class Matrix:
+    """Every (principal, operation) outcome, in the order the calls were made."""
+
+    principals: list[Principal]
+    operations: list[str]
+    roles: dict[str, str]  # principal name -> the role its credentials act as
+    outcomes: dict[tuple[str, str], Outcome]
+    backend: str
+
+    def outcome(self, principal: str, operation: str) -> Outcome:
+        return self.outcomes[(principal, operation)]
+
+    def pattern(self) -> dict[str, str]:
+        """Principal → its row as ✓/✗ marks, in column order (for tests and quick looks)."""
+        return {
+            p.name: "".join(ALLOWED if self.outcome(p.name, o).allowed else DENIED for o in self.operations)
+            for p in self.principals
+        }
+
+    def print(self) -> None:
+        """The table (rows: principals; columns: operations), then each cell's code and reason."""
+        heads = [_two_lines(name) for name in self.operations]
+        rows = [
+            [p.name, *(ALLOWED if self.outcome(p.name, o).allowed else DENIED for o in self.operations)]
+            for p in self.principals
+        ]
+        _print_table(rows, [("", "who"), *heads])
+        width = max(len(name) for name in self.operations)
+        for principal in self.principals:
+            print()
+            print(f"{principal.name} (role {self.roles[principal.name]}, identity {principal.placeholder}):")
+            for operation in self.operations:
+                outcome = self.outcome(principal.name, operation)
+                mark = ALLOWED if outcome.allowed else DENIED
+                said = f"{outcome.code}: {outcome.reason}" if outcome.code else outcome.reason
+                print(f"  {mark} {operation:<{width}}  {said}")
+        if self.backend == AWS:
+            print(f"\nReal AWS: {OFFLINE_ONLY}; run the notebook offline to see each statement.")
+
+    def explain(self, principal: str, operation: str) -> None:
+        """The full why of one cell: AWS's error, then the offline AWS's explanation."""
+        outcome = self.outcome(principal, operation)
+        print(f"{principal}, {operation}: " + ("allowed" if outcome.allowed else "denied"))
+        if outcome.code:
+            print(f"AWS said: {outcome.code}: {outcome.message}")
+        print(outcome.explanation or f"({OFFLINE_ONLY}.)")
+
+
+def _two_lines(label: str) -> tuple[str, str]:
+    """A column heading split over two lines at its middle space, to keep the table narrow."""
+    words = label.split(" ")
+    if len(words) == 1:
+        return "", label
+    cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(label) / 2))
+    return " ".join(words[:cut]), " ".join(words[cut:])
+
+
+def _print_table(rows: list[list[str]], heads: list[tuple[str, str]]) -> None:
+    """Like `show.table`, with two-line headings."""
+    widths = [max(len(heads[i][0]), len(heads[i][1]), *(len(r[i]) for r in rows)) for i in range(len(heads))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    print(line([h[0] for h in heads]))
+    print(line([h[1] for h in heads]))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        print(line(row))
+
+
+# Making a boto3 client takes tens of milliseconds; a principal's are made once per kernel.
+_clients: dict[tuple[str, str, str | None, str], Any] = {}
+
+
+def _client(lab: Lab, principal: Principal, service: str) -> Any:
+    """`lab.client_for(principal's credentials, service)`, made once."""
+    key = (principal.credentials["AccessKeyId"], lab.region, lab.endpoint_url, service)
+    if key not in _clients:
+        _clients[key] = lab.client_for(principal.credentials, service)
+    return _clients[key]
+
+
+def run_matrix(lab: Lab, principals: Sequence[Principal], operations: Operations) -> Matrix:
+    """Make every call of `operations` as every principal, each with their own credentials."""
+    outcomes: dict[tuple[str, str], Outcome] = {}
+    roles: dict[str, str] = {}
+    labels: list[str] = []
+    for principal in principals:
+        s3, dynamodb = _client(lab, principal, "s3"), _client(lab, principal, "dynamodb")
+        caller = _client(lab, principal, "sts").get_caller_identity()["Arn"]
+        roles[principal.name] = caller.split("/")[1]  # arn:aws:sts::<account>:assumed-role/<role>/<session>
+        calls = operations(s3, dynamodb, principal.identity_id)
+        labels = labels or list(calls)
+        for label, call in calls.items():
+            outcomes[(principal.name, label)] = attempt(lab, principal, label, call, principals)
+    return Matrix(list(principals), labels, roles, outcomes, lab.backend)
+
+
+def why(lab: Lab, principal: Principal, named: Sequence[Principal] = ()) -> None:
+    """Print the offline AWS's explanation of `principal`'s most recent call."""
+    decision = _newest_decision(lab, principal.credentials["AccessKeyId"])
+    if decision is None:
+        print(f"({OFFLINE_ONLY}.)")
+        return
+    print(name_ids(_explanation(decision), [principal, *named]))

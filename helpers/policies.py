@@ -1,0 +1,88 @@
+"""The permission policies the course teaches, as plain JSON documents with the why beside them.
+
+Notebook 04 prints these exact documents and sends them to IAM with `put_role_policy`; nothing is
+added on the way. Two roles, one for signed-in users and one for guests (notebook 03 makes them
+and their trust policies, `helpers.identitypool`).
+
+The policy variable `${cognito-identity.amazonaws.com:sub}` is the caller's **identity id** from the
+identity pool (`us-east-1:1b2c…`), filled in by IAM at request time from the session the
+credentials belong to. It is NOT the user pool's `sub` claim: a key built from that one matches
+nothing (notebook 04's classic mistake). Sources: Cognito Developer Guide, "IAM roles" (access
+policies, fine-grained access) and IAM User Guide, "Amazon DynamoDB: Allows access to specific
+items" / "Amazon S3: Allows Amazon Cognito users to access objects in their bucket".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# The name each role's inline policy is stored under (`put_role_policy(PolicyName=...)`).
+ROLE_POLICY_NAME = "notes-access"
+
+# IAM replaces this with the identity id of whoever calls (identity pool credentials only).
+IDENTITY_ID = "${cognito-identity.amazonaws.com:sub}"
+
+
+def bucket_arn(bucket: str) -> str:
+    return f"arn:aws:s3:::{bucket}"
+
+
+def signed_in_role_policy(bucket: str, table_arn: str) -> dict[str, Any]:
+    """What a signed-in user may do: the public files, their own private files and their own items."""
+    return {
+        "Version": "2012-10-17",  # the version in which policy variables work
+        "Statement": [
+            {
+                # Everyone signed in may read what is under public/.
+                "Sid": "ReadPublic",
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": f"{bucket_arn(bucket)}/public/*",
+            },
+            {
+                # private/<your identity id>/...: read and write, nobody else's. The variable is
+                # filled in per request, so one policy serves every user.
+                "Sid": "OwnPrivateObjects",
+                "Effect": "Allow",
+                "Action": ["s3:GetObject", "s3:PutObject"],
+                "Resource": f"{bucket_arn(bucket)}/private/{IDENTITY_ID}/*",
+            },
+            {
+                # Listing is an action on the BUCKET, so the object ARNs above don't cover it; the
+                # s3:prefix condition keeps it to your own folder and public/. A listing without a
+                # Prefix has no s3:prefix at all, and StringLike on a missing key doesn't match:
+                # "list the whole bucket" stays denied.
+                "Sid": "ListOwnPrefixAndPublic",
+                "Effect": "Allow",
+                "Action": "s3:ListBucket",
+                "Resource": bucket_arn(bucket),
+                "Condition": {"StringLike": {"s3:prefix": [f"private/{IDENTITY_ID}/*", "public/*"]}},
+            },
+            {
+                # Items whose partition key is your identity id. LeadingKeys lists the partition
+                # keys a request touches, and ForAllValues means every one must be yours. Scan is
+                # left out on purpose: it has no leading keys, and ForAllValues over an empty set
+                # is true, so a Scan here would read everyone's items.
+                "Sid": "OwnItems",
+                "Effect": "Allow",
+                "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+                "Resource": table_arn,
+                "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [IDENTITY_ID]}},
+            },
+        ],
+    }
+
+
+def guest_role_policy(bucket: str) -> dict[str, Any]:
+    """What a guest (no sign-in) may do: read the public files, nothing else."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ReadPublic",
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": f"{bucket_arn(bucket)}/public/*",
+            }
+        ],
+    }
