@@ -106,7 +106,6 @@ class StatementResult:
     index: int
     sid: str | None
     effect: str
-    statement: dict
     action_matched: bool
     resource_matched: bool
     principal_matched: bool
@@ -114,6 +113,14 @@ class StatementResult:
     conditions_matched: bool
     applies: bool
     note: str
+    # Building the display copy is a third of a decision's cost and most decisions are never
+    # explained, so it is made on first use of `statement`.
+    _display: Callable[[], dict] = field(repr=False, compare=False, default=dict)
+
+    @functools.cached_property
+    def statement(self) -> dict:
+        """The statement as written, with policy variables substituted where they have values."""
+        return self._display()
 
 
 @dataclass(frozen=True)
@@ -894,7 +901,7 @@ def _evaluate_statement(
         index=statement.index,
         sid=statement.sid,
         effect=statement.effect,
-        statement=_display_statement(statement, scope),
+        _display=functools.partial(_display_statement, statement, scope),
         action_matched=action_matched,
         resource_matched=resource_matched,
         principal_matched=principal_matched,

@@ -189,7 +189,9 @@ def _learner_path_seconds() -> float:
         role_arn = iam.create_role(RoleName="bench-auth", AssumeRolePolicyDocument=json.dumps(trust))["Role"][
             "Arn"
         ]
-        iam.put_role_policy(RoleName="bench-auth", PolicyName="bench", PolicyDocument=json.dumps(POLICY))
+        identity_sub = "${cognito-identity.amazonaws.com:sub}"
+        own_items = json.dumps(POLICY).replace("${aws:PrincipalTag/owner}", identity_sub)
+        iam.put_role_policy(RoleName="bench-auth", PolicyName="bench", PolicyDocument=own_items)
         identity.set_identity_pool_roles(IdentityPoolId=identity_pool_id, Roles={"authenticated": role_arn})
 
         start = time.perf_counter()
@@ -208,7 +210,7 @@ def _learner_path_seconds() -> float:
         )
         dynamodb = session.client("dynamodb")
         for i in range(10):
-            dynamodb.get_item(TableName=TABLE, Key={"owner": {"S": "nobody"}, "n": {"S": str(i)}})
+            dynamodb.get_item(TableName=TABLE, Key={"owner": {"S": identity_id}, "n": {"S": str(i)}})
         return time.perf_counter() - start
 
 
