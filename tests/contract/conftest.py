@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.request import Request, urlopen
@@ -63,6 +65,37 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+@contextmanager
+def _machine_only() -> Iterator[None]:
+    """Refuse any connection or name lookup beyond this machine while offline tests run.
+
+    This is what proves "no call leaves the machine": pycognito's key download, boto3's
+    calls and everything else must be answered in-process or by the 127.0.0.1 endpoint.
+    """
+    connect, getaddrinfo = socket.socket.connect, socket.getaddrinfo
+
+    def guarded_connect(sock: socket.socket, address: Any) -> Any:
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in _LOOPBACK:
+            raise OSError(f"offline tests must not reach the network (tried {address[0]})")
+        return connect(sock, address)
+
+    def guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host not in _LOOPBACK and host is not None:
+            raise OSError(f"offline tests must not look up {host}")
+        return getaddrinfo(host, *args, **kwargs)
+
+    socket.socket.connect = guarded_connect  # type: ignore[method-assign]
+    socket.getaddrinfo = guarded_getaddrinfo
+    try:
+        yield
+    finally:
+        socket.socket.connect = connect  # type: ignore[method-assign]
+        socket.getaddrinfo = getaddrinfo
+
+
 @pytest.fixture(scope="session", params=MODES)
 def aws(request: pytest.FixtureRequest) -> Iterator[Aws]:
     if request.param == "real":
@@ -70,7 +103,12 @@ def aws(request: pytest.FixtureRequest) -> Iterator[Aws]:
             pytest.skip("real AWS runs only with --real-aws")
         yield Aws("real")
         return
-    if request.param == "in_process":
+    with _machine_only():
+        yield from _offline(request.param)
+
+
+def _offline(mode: str) -> Iterator[Aws]:
+    if mode == "in_process":
         with engine.in_process():
             yield Aws("in_process")
         return
