@@ -24,7 +24,8 @@ import pytest
 from helpers.offline import clock, engine, server
 
 REGION = "us-east-1"
-MODES = ["in_process", "server", "real"]
+# `-m real_aws --real-aws` runs only the real-account pass.
+MODES = ["in_process", "server", pytest.param("real", marks=pytest.mark.real_aws)]
 
 
 @dataclass
