@@ -305,8 +305,13 @@ def _client(lab: Lab, principal: Principal, service: str) -> Any:
     return _clients[key]
 
 
-def run_matrix(lab: Lab, principals: Sequence[Principal], operations: Operations) -> Matrix:
-    """Make every call of `operations` as every principal, each with their own credentials."""
+def run_matrix(
+    lab: Lab, principals: Sequence[Principal], operations: Operations, named: Sequence[Principal] = ()
+) -> Matrix:
+    """Make every call of `operations` as every principal, each with their own credentials.
+
+    Identity ids of `principals` and of `named` (others the calls mention) print as names.
+    """
     outcomes: dict[tuple[str, str], Outcome] = {}
     roles: dict[str, str] = {}
     labels: list[str] = []
@@ -317,7 +322,7 @@ def run_matrix(lab: Lab, principals: Sequence[Principal], operations: Operations
         calls = operations(s3, dynamodb, principal.identity_id)
         labels = labels or list(calls)
         for label, call in calls.items():
-            outcomes[(principal.name, label)] = attempt(lab, principal, label, call, principals)
+            outcomes[(principal.name, label)] = attempt(lab, principal, label, call, [*principals, *named])
     return Matrix(list(principals), labels, roles, outcomes, lab.backend)
 
 

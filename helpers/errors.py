@@ -145,12 +145,47 @@ EXPLANATIONS = (
         "This identity belongs to a signed-in user: send that user's Logins with the request.",
     ),
     Explanation(
+        "NotAuthorizedException",
+        r"Access to Role .* is forbidden",
+        "CustomRoleArn must be one of the roles in the token's cognito:roles claim: ask for one of "
+        "those, or leave it out to get the preferred role.",
+    ),
+    Explanation(
+        "NotAuthorizedException",
+        "ambiguous role mapping rules",
+        "No role fits this user (no role in the token, or no rule matched) and AmbiguousRoleResolution "
+        "is Deny: give the user a group role or a matching rule, or set AuthenticatedRole.",
+    ),
+    Explanation(
+        "InvalidParameterException",
+        r"Basic \(classic\) flow is not enabled",
+        "This identity pool has AllowClassicFlow off: use the enhanced flow (GetCredentialsForIdentity), "
+        "or switch the basic flow on.",
+    ),
+    Explanation(
+        "InvalidParameterException",
+        r"not supported with RoleMappings",
+        "The basic flow can't apply role mappings: use the enhanced flow, or remove the RoleMappings.",
+    ),
+    Explanation(
+        "NotAuthorizedException",
+        "does not support the specified developer provider",
+        "The Logins key must be the identity pool's own DeveloperProviderName (set once, when the pool "
+        "is created).",
+    ),
+    Explanation(
         "InvalidIdentityPoolConfigurationException",
         "",
         "Cognito couldn't assume the role: its trust policy must allow cognito-identity.amazonaws.com "
         "to call sts:AssumeRoleWithWebIdentity for this identity pool's id.",
     ),
     # IAM decisions and temporary credentials
+    Explanation(
+        "AccessDenied",
+        "Not authorized to perform sts:AssumeRoleWithWebIdentity",
+        "STS refused the role: its trust policy must name this token's issuer (for Cognito tokens "
+        "cognito-identity.amazonaws.com) and match its aud, and amr for identity pool roles.",
+    ),
     Explanation(
         "AccessDenied",
         "",

@@ -86,3 +86,55 @@ def guest_role_policy(bucket: str) -> dict[str, Any]:
             }
         ],
     }
+
+
+def editor_role_policy(bucket: str, table_arn: str) -> dict[str, Any]:
+    """What an editor (notebook 06's "editors" group) may do: read every note, write none."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                # Every object under private/ and public/: no policy variable, so everyone's.
+                "Sid": "ReadEveryNote",
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": [f"{bucket_arn(bucket)}/private/*", f"{bucket_arn(bucket)}/public/*"],
+            },
+            {
+                # Reading every item is the point here, so Scan is allowed: on purpose, for this
+                # role only, and without the LeadingKeys condition that would mislead.
+                "Sid": "ReadEveryItem",
+                "Effect": "Allow",
+                "Action": ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"],
+                "Resource": table_arn,
+            },
+        ],
+    }
+
+
+# IAM replaces this with the value of the session's principal tag `department` (notebook 07).
+DEPARTMENT_TAG = "${aws:PrincipalTag/department}"
+
+
+def department_role_policy(bucket: str) -> dict[str, Any]:
+    """Attribute-based access (notebook 07): read your department's folder, whichever it is."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                # departments/<your department>/...: the tag the identity pool put on the session
+                # from the token's custom:department claim. No tag, no match.
+                "Sid": "ReadOwnDepartment",
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": f"{bucket_arn(bucket)}/departments/{DEPARTMENT_TAG}/*",
+            },
+            {
+                "Sid": "ListOwnDepartment",
+                "Effect": "Allow",
+                "Action": "s3:ListBucket",
+                "Resource": bucket_arn(bucket),
+                "Condition": {"StringLike": {"s3:prefix": f"departments/{DEPARTMENT_TAG}/*"}},
+            },
+        ],
+    }

@@ -21,7 +21,14 @@ APP_CLIENT = "web"
 
 # The course's users. Offline these passwords protect nothing; on real AWS they are the passwords
 # of users in your own lab pool, which cleanup deletes.
-PASSWORDS = {"alice": "Alice-Likes-Tea-42", "bob": "Bob-Builds-Boats-7"}
+PASSWORDS = {
+    "alice": "Alice-Likes-Tea-42",
+    "bob": "Bob-Builds-Boats-7",
+    # Part 2's users (notebooks 06-10): an editor, and two people with departments.
+    "carol": "Carol-Edits-Copy-3",
+    "dave": "Dave-Designs-Gears-8",
+    "erin": "Erin-Sells-Sails-5",
+}
 
 
 def pool_request(lab: Lab) -> dict[str, Any]:
