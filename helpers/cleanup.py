@@ -1,27 +1,46 @@
-"""Find everything the course created and remove it: identity pools, user pools, roles, buckets, tables.
+"""Find everything the course created and remove it; report anything left over.
 
 A resource is the course's only if BOTH its name starts with the lab's prefix (`cognito-lab-`, or
 `cognito-lab-<learner>-` on real AWS) AND its tags say `course=cognito-pools-lab` and this
 learner. Either alone is not enough on a real account: a name can be chosen by anyone, and tags
-can be copied. Removing is idempotent: a second run finds nothing and says so.
+can be copied. (An IAM OIDC provider has no name, only its issuer URL: tags alone decide.)
+Because both are read from AWS, not from the notebook's memory, a cleanup after a crash or a
+lost kernel finds the same things. Removing is idempotent: a second run finds nothing and says
+so; a resource that disappears meanwhile (another cleanup) counts as gone.
+
+`audit` looks wider: anything with the prefix OR the course's tags. What it lists that `remove`
+did not take (e.g. a bucket created just before a crash, before its tags were put) is for a
+person to look at; that is why the command exits 1.
 
 Order matters: identity pools first (they point at the user pool and the roles), then user pools
-(their users, groups and app clients go with them), roles (inline policies first, then attached
-ones are detached: IAM refuses to delete a role that has any), buckets (every object version and
-delete marker first: S3 refuses to delete a bucket that isn't empty), tables.
+(their domain first: Cognito refuses to delete a pool that has one; users, groups and app clients
+go with the pool), roles (inline policies deleted, attached ones detached first: IAM refuses to
+delete a role that has any), the course's own managed policies, IAM OIDC providers, buckets (every
+object version and delete marker first: S3 refuses to delete a bucket that isn't empty), tables.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from helpers import show
-from helpers.lab import COURSE, Lab
+from helpers.lab import COURSE, NAME_PREFIX, Lab
 
-IDENTITY_POOL, USER_POOL, ROLE, BUCKET, TABLE = "identity pool", "user pool", "IAM role", "S3 bucket", "table"
+IDENTITY_POOL, USER_POOL, ROLE, POLICY, OIDC_PROVIDER, BUCKET, TABLE = (
+    "identity pool",
+    "user pool",
+    "IAM role",
+    "IAM policy",
+    "IAM OIDC provider",
+    "S3 bucket",
+    "table",
+)
+# What AWS answers when the thing is already gone.
+_GONE = {"ResourceNotFoundException", "NoSuchEntity", "NoSuchBucket", "404"}
 
 
 @dataclass(frozen=True)
@@ -33,96 +52,189 @@ class Resource:
     id: str
 
 
-def _ours(lab: Lab, name: str, tags: dict[str, str]) -> bool:
-    return (
-        name.startswith(f"{lab.prefix}-")
-        and tags.get("course") == COURSE
-        and tags.get("learner") == lab.learner
-    )
+@dataclass(frozen=True)
+class _Scope:
+    """Whose resources: one learner's (the lab's), or every learner's (an instructor's sweep)."""
+
+    prefix: str
+    learner: str | None
+
+    def named(self, name: str) -> bool:
+        return name.startswith(self.prefix)
+
+    def tagged(self, tags: dict[str, str]) -> bool:
+        return tags.get("course") == COURSE and self.learner in (None, tags.get("learner"))
+
+
+def _scope(lab: Lab, all_learners: bool) -> _Scope:
+    return _Scope(f"{NAME_PREFIX}-", None) if all_learners else _Scope(f"{lab.prefix}-", lab.learner)
 
 
 def _tag_dict(tag_list: list[dict[str, str]]) -> dict[str, str]:
     return {tag["Key"]: tag["Value"] for tag in tag_list}
 
 
-def _identity_pools(lab: Lab) -> list[Resource]:
+# Each finder yields (resource, tags) for candidates: every resource when `everything` (audit),
+# otherwise only those with the prefix, so a cleanup reads tags only for what may be the course's.
+Candidates = Iterator[tuple[Resource, dict[str, str]]]
+
+
+def _identity_pools(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
     identity = lab.client("cognito-identity")
-    found, kwargs = [], {"MaxResults": 60}
+    kwargs: dict[str, Any] = {"MaxResults": 60}
     while True:
         page = identity.list_identity_pools(**kwargs)
         for pool in page["IdentityPools"]:
-            if pool["IdentityPoolName"].startswith(f"{lab.prefix}-"):
-                tags = identity.describe_identity_pool(IdentityPoolId=pool["IdentityPoolId"]).get(
-                    "IdentityPoolTags", {}
+            name, pool_id = pool["IdentityPoolName"], pool["IdentityPoolId"]
+            if everything or scope.named(name):
+                tags = _tags(
+                    lambda pool_id=pool_id: identity.describe_identity_pool(IdentityPoolId=pool_id).get(
+                        "IdentityPoolTags", {}
+                    )
                 )
-                if _ours(lab, pool["IdentityPoolName"], tags):
-                    found.append(Resource(IDENTITY_POOL, pool["IdentityPoolName"], pool["IdentityPoolId"]))
+                if tags is not None:
+                    yield Resource(IDENTITY_POOL, name, pool_id), tags
         if not page.get("NextToken"):
-            return found
+            return
         kwargs["NextToken"] = page["NextToken"]
 
 
-def _user_pools(lab: Lab) -> list[Resource]:
+def _user_pools(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
     idp = lab.client("cognito-idp")
-    found = []
     for page in idp.get_paginator("list_user_pools").paginate(MaxResults=60):
         for pool in page["UserPools"]:
-            if pool["Name"].startswith(f"{lab.prefix}-"):
-                tags = idp.describe_user_pool(UserPoolId=pool["Id"])["UserPool"].get("UserPoolTags", {})
-                if _ours(lab, pool["Name"], tags):
-                    found.append(Resource(USER_POOL, pool["Name"], pool["Id"]))
-    return found
+            if everything or scope.named(pool["Name"]):
+                tags = _tags(
+                    lambda pool_id=pool["Id"]: idp.describe_user_pool(UserPoolId=pool_id)["UserPool"].get(
+                        "UserPoolTags", {}
+                    )
+                )
+                if tags is not None:
+                    yield Resource(USER_POOL, pool["Name"], pool["Id"]), tags
 
 
-def _roles(lab: Lab) -> list[Resource]:
+def _roles(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
     iam = lab.client("iam")
-    found = []
     for page in iam.get_paginator("list_roles").paginate():
         for role in page["Roles"]:
-            if role["RoleName"].startswith(f"{lab.prefix}-"):
-                tags = _tag_dict(iam.list_role_tags(RoleName=role["RoleName"])["Tags"])
-                if _ours(lab, role["RoleName"], tags):
-                    found.append(Resource(ROLE, role["RoleName"], role["RoleName"]))
-    return found
+            name = role["RoleName"]
+            if (everything and not role["Path"].startswith("/aws-service-role/")) or scope.named(name):
+                tags = _tags(lambda name=name: _tag_dict(iam.list_role_tags(RoleName=name)["Tags"]))
+                if tags is not None:
+                    yield Resource(ROLE, name, name), tags
 
 
-def _buckets(lab: Lab) -> list[Resource]:
+def _policies(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
+    iam = lab.client("iam")
+    for page in iam.get_paginator("list_policies").paginate(Scope="Local"):
+        for policy in page["Policies"]:
+            if everything or scope.named(policy["PolicyName"]):
+                arn = policy["Arn"]
+                tags = _tags(lambda arn=arn: _tag_dict(iam.list_policy_tags(PolicyArn=arn)["Tags"]))
+                if tags is not None:
+                    yield Resource(POLICY, policy["PolicyName"], arn), tags
+
+
+def _oidc_providers(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
+    iam = lab.client("iam")
+    for provider in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
+        arn = provider["Arn"]
+        tags = _tags(
+            lambda arn=arn: _tag_dict(
+                iam.list_open_id_connect_provider_tags(OpenIDConnectProviderArn=arn)["Tags"]
+            )
+        )
+        # No name to carry the prefix: the URL is the issuer's. The tags decide.
+        if tags is not None:
+            yield Resource(OIDC_PROVIDER, arn.split(":oidc-provider/", 1)[-1], arn), tags
+
+
+def _buckets(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
     s3 = lab.client("s3")
-    found = []
     for bucket in s3.list_buckets()["Buckets"]:
         name = bucket["Name"]
-        if not name.startswith(f"{lab.prefix}-"):
+        if not (everything or scope.named(name)):
             continue
         try:
             tags = _tag_dict(s3.get_bucket_tagging(Bucket=name)["TagSet"])
         except ClientError as error:
-            if error.response["Error"]["Code"] != "NoSuchTagSet":
+            if error.response["Error"]["Code"] not in ("NoSuchTagSet", *_GONE):
                 raise
             tags = {}
-        if _ours(lab, name, tags):
-            found.append(Resource(BUCKET, name, name))
-    return found
+        yield Resource(BUCKET, name, name), tags
 
 
-def _tables(lab: Lab) -> list[Resource]:
+def _tables(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
     dynamodb = lab.client("dynamodb")
-    found = []
     for page in dynamodb.get_paginator("list_tables").paginate():
         for name in page["TableNames"]:
-            if name.startswith(f"{lab.prefix}-"):
-                arn = dynamodb.describe_table(TableName=name)["Table"]["TableArn"]
-                tags = _tag_dict(dynamodb.list_tags_of_resource(ResourceArn=arn).get("Tags", []))
-                if _ours(lab, name, tags):
-                    found.append(Resource(TABLE, name, name))
-    return found
+            if everything or scope.named(name):
+                tags = _tags(lambda name=name: _table_tags(dynamodb, name))
+                if tags is not None:
+                    yield Resource(TABLE, name, name), tags
 
 
-def find_course_resources(lab: Lab) -> list[Resource]:
-    """Everything with the lab's prefix and tags, in the order it must be removed."""
+def _table_tags(dynamodb: Any, name: str) -> dict[str, str]:
+    arn = dynamodb.describe_table(TableName=name)["Table"]["TableArn"]
+    return _tag_dict(dynamodb.list_tags_of_resource(ResourceArn=arn).get("Tags", []))
+
+
+_FINDERS: tuple[Callable[[Lab, _Scope, bool], Candidates], ...] = (
+    _identity_pools,
+    _user_pools,
+    _roles,
+    _policies,
+    _oidc_providers,
+    _buckets,
+    _tables,
+)
+
+
+def _found(
+    lab: Lab, scope: _Scope, keep: Callable[[Resource, dict[str, str]], bool], everything: bool
+) -> list[Resource]:
     found: list[Resource] = []
-    for finder in (_identity_pools, _user_pools, _roles, _buckets, _tables):
-        found += sorted(finder(lab), key=lambda resource: resource.name)
+    for finder in _FINDERS:
+        candidates = [resource for resource, tags in finder(lab, scope, everything) if keep(resource, tags)]
+        found += sorted(candidates, key=lambda resource: resource.name)
     return found
+
+
+def _tags(read: Callable[[], dict[str, str]]) -> dict[str, str] | None:
+    """The tags `read()` returns; None when the resource went between listing and reading."""
+    try:
+        return read()
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in _GONE:
+            raise
+        return None
+
+
+def _is_ours(scope: _Scope) -> Callable[[Resource, dict[str, str]], bool]:
+    def keep(resource: Resource, tags: dict[str, str]) -> bool:
+        named = resource.kind == OIDC_PROVIDER or scope.named(resource.name)
+        return named and scope.tagged(tags)
+
+    return keep
+
+
+def find_course_resources(lab: Lab, *, all_learners: bool = False) -> list[Resource]:
+    """Everything with the prefix AND the tags, in the order it must be removed.
+
+    `all_learners`: every learner's (`cognito-lab-` and `course=cognito-pools-lab`), for an
+    instructor clearing a workshop's account; otherwise this lab's learner only.
+    """
+    return _found(lab, _scope(lab, all_learners), _is_ours(_scope(lab, all_learners)), everything=False)
+
+
+def find_leftovers(lab: Lab, *, all_learners: bool = False) -> list[Resource]:
+    """Anything with the prefix OR the course's tags: what `audit` reports."""
+    scope = _scope(lab, all_learners)
+
+    def keep(resource: Resource, tags: dict[str, str]) -> bool:
+        return (resource.kind != OIDC_PROVIDER and scope.named(resource.name)) or scope.tagged(tags)
+
+    return _found(lab, scope, keep, everything=True)
 
 
 def _empty_bucket(s3: Any, bucket: str) -> None:
@@ -136,18 +248,47 @@ def _empty_bucket(s3: Any, bucket: str) -> None:
             s3.delete_objects(Bucket=bucket, Delete={"Objects": doomed, "Quiet": True})
 
 
+def _remove_role(iam: Any, role: str) -> None:
+    for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+        iam.delete_role_policy(RoleName=role, PolicyName=name)
+    for policy in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]:
+        iam.detach_role_policy(RoleName=role, PolicyArn=policy["PolicyArn"])
+    iam.delete_role(RoleName=role)
+
+
+def _remove_policy(iam: Any, arn: str) -> None:
+    """Detach it everywhere and delete its old versions: IAM refuses to delete it otherwise."""
+    entities = iam.list_entities_for_policy(PolicyArn=arn)
+    for role in entities.get("PolicyRoles", []):
+        iam.detach_role_policy(RoleName=role["RoleName"], PolicyArn=arn)
+    for user in entities.get("PolicyUsers", []):
+        iam.detach_user_policy(UserName=user["UserName"], PolicyArn=arn)
+    for group in entities.get("PolicyGroups", []):
+        iam.detach_group_policy(GroupName=group["GroupName"], PolicyArn=arn)
+    for version in iam.list_policy_versions(PolicyArn=arn)["Versions"]:
+        if not version["IsDefaultVersion"]:
+            iam.delete_policy_version(PolicyArn=arn, VersionId=version["VersionId"])
+    iam.delete_policy(PolicyArn=arn)
+
+
+def _remove_user_pool(idp: Any, pool_id: str) -> None:
+    pool = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    for domain in {pool.get("Domain"), pool.get("CustomDomain")} - {None}:
+        idp.delete_user_pool_domain(Domain=domain, UserPoolId=pool_id)
+    idp.delete_user_pool(UserPoolId=pool_id)
+
+
 def _remove(lab: Lab, resource: Resource) -> None:
     if resource.kind == IDENTITY_POOL:
         lab.client("cognito-identity").delete_identity_pool(IdentityPoolId=resource.id)
     elif resource.kind == USER_POOL:
-        lab.client("cognito-idp").delete_user_pool(UserPoolId=resource.id)
+        _remove_user_pool(lab.client("cognito-idp"), resource.id)
     elif resource.kind == ROLE:
-        iam = lab.client("iam")
-        for name in iam.list_role_policies(RoleName=resource.id)["PolicyNames"]:
-            iam.delete_role_policy(RoleName=resource.id, PolicyName=name)
-        for policy in iam.list_attached_role_policies(RoleName=resource.id)["AttachedPolicies"]:
-            iam.detach_role_policy(RoleName=resource.id, PolicyArn=policy["PolicyArn"])
-        iam.delete_role(RoleName=resource.id)
+        _remove_role(lab.client("iam"), resource.id)
+    elif resource.kind == POLICY:
+        _remove_policy(lab.client("iam"), resource.id)
+    elif resource.kind == OIDC_PROVIDER:
+        lab.client("iam").delete_open_id_connect_provider(OpenIDConnectProviderArn=resource.id)
     elif resource.kind == BUCKET:
         s3 = lab.client("s3")
         _empty_bucket(s3, resource.id)
@@ -156,13 +297,52 @@ def _remove(lab: Lab, resource: Resource) -> None:
         lab.client("dynamodb").delete_table(TableName=resource.id)
 
 
-def remove_course_resources(lab: Lab) -> list[Resource]:
-    """Remove everything the course created (prefix AND tags); print and return what was removed."""
-    found = find_course_resources(lab)
-    for resource in found:
-        _remove(lab, resource)
+def remove_course_resources(lab: Lab, *, dry_run: bool = False, all_learners: bool = False) -> list[Resource]:
+    """Remove everything the course created (prefix AND tags); print and return what was removed.
+
+    `dry_run` lists what would be removed and removes nothing.
+    """
+    found = find_course_resources(lab, all_learners=all_learners)
+    if not dry_run:
+        for resource in found:
+            try:
+                _remove(lab, resource)
+            except ClientError as error:
+                if error.response["Error"]["Code"] not in _GONE:
+                    raise
+    heading = "would remove" if dry_run else "removed"
     if found:
-        show.table([[resource.kind, resource.name] for resource in found], ["removed", "name"])
+        show.table([[resource.kind, resource.name] for resource in found], [heading, "name"])
     else:
-        print(f"Nothing to remove: no resource named {lab.prefix}-... carries the course's tags.")
+        whose = f"{NAME_PREFIX}-..." if all_learners else f"{lab.prefix}-..."
+        print(f"Nothing to remove: no resource named {whose} carries the course's tags.")
     return found
+
+
+def audit(lab: Lab, *, all_learners: bool = False) -> list[Resource]:
+    """Print and return anything left that has the course's prefix or its tags."""
+    left = find_leftovers(lab, all_learners=all_learners)
+    if left:
+        show.table(
+            [[resource.kind, resource.name, resource.id] for resource in left], ["left over", "name", "id"]
+        )
+    else:
+        prefix = _scope(lab, all_learners).prefix
+        print(f"Nothing left: no resource has the prefix {prefix} or the course's tags.")
+    return left
+
+
+def command(*, dry_run: bool = False, report_only: bool = False, all_learners: bool = False) -> int:
+    """`python -m helpers cleanup [--dry-run]` / `audit` (`report_only`): the exit status.
+
+    0 when done; `audit` answers 1 if anything is left, so a script or CI step can fail on it.
+    Uses the same backend a notebook would (the COGNITO_LAB_* environment). An in-process offline
+    AWS belongs to one kernel, so from a terminal this is for a shared endpoint or real AWS.
+    """
+    lab = Lab("cleanup")
+    if lab.backend == "offline":
+        print("(This command's own offline AWS starts empty: each notebook kernel has its own.)")
+    if report_only:
+        return 1 if audit(lab, all_learners=all_learners) else 0
+    remove_course_resources(lab, dry_run=dry_run, all_learners=all_learners)
+    return 0

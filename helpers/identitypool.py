@@ -9,12 +9,11 @@ A unit test checks that notebook 03's `create_identity_pool` call and `pool_requ
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
 
-from helpers import tokens, userpool
-from helpers.lab import AWS, Lab
+from helpers import retry, tokens, userpool
+from helpers.lab import Lab
 
 POOL = "identities"  # lab.name(POOL) → "cognito-lab-identities"
 SIGNED_IN_ROLE = "signed-in-role"  # lab.name(...) → "cognito-lab-signed-in-role"
@@ -24,11 +23,6 @@ GUEST_ROLE = "guest-role"
 FEDERATED = "cognito-identity.amazonaws.com"
 AUTHENTICATED = "authenticated"  # the amr of a signed-in user (and SetIdentityPoolRoles' key)
 UNAUTHENTICATED = "unauthenticated"  # the amr of a guest
-
-# IAM changes take a few seconds to reach every part of AWS (IAM User Guide, "Changes that I make
-# are not always immediately visible"): on real AWS, wait this long after creating or changing a
-# role before its credentials are used.
-IAM_SETTLE_SECONDS = 10
 
 
 def provider_name(lab: Lab, user_pool_id: str) -> str:
@@ -130,10 +124,13 @@ def set_roles(lab: Lab, identity_pool_id: str, signed_in_role_arn: str, guest_ro
 
 
 def wait_for_iam(lab: Lab) -> None:
-    """On real AWS, give a new or changed role time to take effect; offline changes are immediate."""
-    if lab.backend == AWS:
-        print(f"Waiting {IAM_SETTLE_SECONDS} s for IAM changes to reach every AWS service...")
-        time.sleep(IAM_SETTLE_SECONDS)
+    """On real AWS, give new or changed role policies time to take effect; offline they are immediate.
+
+    IAM changes take a few seconds to reach every AWS service (IAM User Guide, "Changes that I make
+    are not always immediately visible"). Credentials are retried anyway (`credentials_for`); this
+    wait is for what a retry can't tell apart, e.g. an access table where a denial is an answer.
+    """
+    retry.settle(lab.iam_settle_seconds, what="Waiting for IAM changes to reach every AWS service")
 
 
 @dataclass(frozen=True)
@@ -188,5 +185,12 @@ def credentials_for(lab: Lab, identity_pool_id: str, id_token: str | None) -> tu
     identity = lab.client("cognito-identity")
     login_map = logins(id_token) if id_token else {}
     identity_id = identity.get_id(IdentityPoolId=identity_pool_id, Logins=login_map)["IdentityId"]
-    reply = identity.get_credentials_for_identity(IdentityId=identity_id, Logins=login_map)
+
+    def get_credentials() -> dict[str, Any]:
+        return identity.get_credentials_for_identity(IdentityId=identity_id, Logins=login_map)
+
+    # A role just created or re-trusted is refused until IAM propagates it; offline that same
+    # error is a real misconfiguration, shown at once.
+    attempts = retry.ATTEMPTS if lab.iam_propagates else 1
+    reply = retry.call(get_credentials, what="Credentials", retry_on=retry.NEW_ROLE, attempts=attempts)
     return identity_id, reply["Credentials"]

@@ -11,7 +11,13 @@ Three backends, one behaviour:
   outside the notebook, so "Run All" on a shared notebook never reaches an account by accident)
   AND `COGNITO_LAB_AWS_ACCOUNT=<12-digit account id>` naming the account you mean (so a stale
   profile or the wrong terminal can't create resources elsewhere). Root credentials are refused,
-  and the account, region and caller are printed before anything is created.
+  and the account, region and caller are printed before anything is created. The account id is
+  the confirmation, given before the kernel starts, so CI and instructors need no prompt.
+
+Test only: `COGNITO_LAB_AWS_ENDPOINT=http://127.0.0.1:<port>` sends the **aws** backend's calls to
+a local `python -m helpers serve` instead of AWS, so tests run the real-AWS code path (learner
+prefixes, tags, waits and retries, the account check) against the offline AWS acting as AWS. It is
+refused unless it names 127.0.0.1: it can never point the real-AWS path somewhere else.
 
 Names: `lab.name("users")` is `cognito-lab-users` offline and `cognito-lab-<learner>-users` on AWS,
 so learners sharing an account (a workshop's seats) never collide. Every resource the course
@@ -32,7 +38,7 @@ import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from helpers.offline import clock, engine, mailbox
+from helpers.offline import clock, engine, mailbox, propagation
 
 COURSE = "cognito-pools-lab"
 NAME_PREFIX = "cognito-lab"
@@ -49,6 +55,8 @@ ENV_ENDPOINT = "COGNITO_LAB_ENDPOINT"
 ENV_ACCOUNT = "COGNITO_LAB_AWS_ACCOUNT"
 ENV_LEARNER = "COGNITO_LAB_LEARNER"
 ENV_EMAIL = "COGNITO_LAB_EMAIL"
+ENV_AWS_ENDPOINT = "COGNITO_LAB_AWS_ENDPOINT"  # tests only, 127.0.0.1 only
+ENV_IAM_SETTLE = "COGNITO_LAB_IAM_SETTLE_SECONDS"
 
 OFFLINE, ENDPOINT, AWS = "offline", "endpoint", "aws"
 
@@ -77,6 +85,19 @@ def stop_offline() -> None:
 def _slug(text: str, limit: int = 24) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:limit].strip("-")
     return slug or "learner"
+
+
+def _test_endpoint() -> str | None:
+    """COGNITO_LAB_AWS_ENDPOINT, refused unless it is a 127.0.0.1 URL (see the module docstring)."""
+    url = os.environ.get(ENV_AWS_ENDPOINT, "").strip().rstrip("/")
+    if not url:
+        return None
+    if not re.fullmatch(r"http://127\.0\.0\.1:\d{1,5}", url):
+        raise LabError(
+            f"{ENV_AWS_ENDPOINT} is for tests against a local `python -m helpers serve` only: "
+            f"it must be http://127.0.0.1:<port>, not {url!r}."
+        )
+    return url
 
 
 def _choose_backend(backend: str | None) -> str:
@@ -136,11 +157,13 @@ class Lab:
             self._lab_route("GET", "/_lab/clock")  # fails clearly now if nothing listens there
             print(f"Offline AWS at {self.endpoint_url} (python -m helpers serve), region {region}.")
         else:
+            self.endpoint_url = _test_endpoint()
             self._session = boto3.Session(region_name=region)
             self.account_id, caller = self._confirm_real_account()
             self.learner = _slug(os.environ.get(ENV_LEARNER) or caller.rsplit("/", 1)[-1])
+            where = f" (TEST ENDPOINT {self.endpoint_url})" if self.endpoint_url else ""
             print(
-                f"REAL AWS: account {self.account_id}, region {region}, caller {caller}, "
+                f"REAL AWS{where}: account {self.account_id}, region {region}, caller {caller}, "
                 f"names start with {self.prefix}-. Resources cost money until cleaned up."
             )
 
@@ -152,7 +175,7 @@ class Lab:
         if os.environ.get(ENV_BACKEND, "").strip().lower() != AWS:
             raise LabError(f"Real AWS needs {ENV_BACKEND}=aws in the environment that starts Jupyter.")
         try:
-            identity = self._session.client("sts").get_caller_identity()
+            identity = self.client("sts").get_caller_identity()
         except Exception as problem:  # no credentials, expired SSO session, no network, ...
             raise LabError(
                 f"Could not ask AWS who you are ({problem}): sign in (aws sso login?) first."
@@ -206,8 +229,38 @@ class Lab:
     # --- clients ----------------------------------------------------------------------------------
 
     def _config(self) -> Config:
-        # Offline, an AWS_ENDPOINT_URL left in the environment must not send calls elsewhere.
-        return Config(ignore_configured_endpoint_urls=self.backend != AWS)
+        if self.backend != AWS:
+            # Offline, an AWS_ENDPOINT_URL left in the environment must not send calls elsewhere.
+            return Config(ignore_configured_endpoint_urls=True)
+        # A room of learners in one account meets Cognito's and IAM's request-rate quotas:
+        # botocore's "standard" mode retries throttling errors with backoff and jitter.
+        return Config(retries={"mode": "standard", "max_attempts": 10})
+
+    # --- IAM's propagation delay ------------------------------------------------------------------
+
+    @property
+    def iam_propagates(self) -> bool:
+        """True where IAM changes take a while to be seen (AWS, or an offline AWS simulating it).
+
+        Only then is an `InvalidIdentityPoolConfigurationException` or `AccessDenied` worth a retry;
+        offline, IAM changes are visible at once, so the same error is the learner's to read now.
+        """
+        if self.backend == AWS:
+            return True
+        if self.backend == ENDPOINT:
+            return float(self._lab_route("GET", "/_lab/propagation")["seconds"]) > 0
+        return propagation.delay() > 0
+
+    @property
+    def iam_settle_seconds(self) -> float:
+        """How long to let new role policies settle before an access table that must see them.
+
+        10 s on AWS by default (IAM says "a few seconds"); `COGNITO_LAB_IAM_SETTLE_SECONDS`
+        changes it; 0 offline, where changes are immediate.
+        """
+        if not self.iam_propagates:
+            return 0.0
+        return float(os.environ.get(ENV_IAM_SETTLE, "10"))
 
     def client(self, service: str) -> Any:
         """A boto3 client for `service` as the lab administrator (you, on real AWS)."""
@@ -268,9 +321,9 @@ class Lab:
 
     def read_confirmation_code(self, user_pool_id: str, username: str) -> str:
         """The code Cognito emailed `username`: from the offline mailbox, or typed in by you on AWS."""
-        if self.backend == AWS:
+        if self.backend == AWS and self.endpoint_url is None:
             return input(f"Type the code Cognito emailed to {username}: ").strip()
-        if self.backend == ENDPOINT:
+        if self.endpoint_url is not None:  # a shared offline endpoint, or the aws path's test endpoint
             found = self._lab_route(
                 "GET", "/_lab/mailbox", params={"user_pool_id": user_pool_id, "username": username}
             )

@@ -18,6 +18,8 @@ from . import (
     clock,
     identitypools,
     policyvalidation,
+    propagation,
+    resourcearns,
     sessions,
     userpools,
     validation,
@@ -42,6 +44,8 @@ _FEATURES = (
     identitypools,
     webidentity,
     wellknown,
+    propagation,
+    resourcearns,
 )
 
 _lock = threading.RLock()

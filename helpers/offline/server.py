@@ -3,7 +3,7 @@
 It serves moto's WSGI application with the engine installed (this process's
 patches apply to it), on 127.0.0.1 only, plus a few `/_lab/` routes for what
 AWS would deliver out of band: the confirmation-code mailbox, the clock, the
-authorization log and a reset.
+authorization log, IAM's propagation delay (`/_lab/propagation`) and a reset.
 
 Documents AWS publishes outside its APIs, at the paths AWS uses:
 
@@ -34,7 +34,7 @@ from urllib.parse import parse_qs
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from . import authz, clock, engine, oidc, webidentity
+from . import authz, clock, engine, oidc, propagation, webidentity
 
 _LOOPBACK = "127.0.0.1"
 
@@ -70,6 +70,14 @@ def _lab_route(environ: Environ, start_response: StartResponse) -> Iterable[byte
     if path == "/_lab/decisions":
         found = authz.recent_decisions(query.get("access_key_id"), int(query.get("limit", 50)))
         return _json(start_response, "200 OK", [r.to_dict() for r in found])
+    if path == "/_lab/propagation" and method == "POST":
+        propagation.simulate(float(body.get("seconds", 0)))
+    if path == "/_lab/propagation":
+        return _json(
+            start_response,
+            "200 OK",
+            {"seconds": propagation.delay(), "pending_roles": propagation.pending_roles()},
+        )
     if path == "/_lab/reset" and method == "POST":
         engine.reset()
         return _json(start_response, "200 OK", {"reset": True})

@@ -1,0 +1,173 @@
+"""IAM's propagation delay, on request: new and changed roles are "not yet visible" for a while.
+
+On AWS, IAM is eventually consistent: "changes that you make ... might not be immediately
+visible" and take "a few seconds" to reach every service (IAM User Guide, "Troubleshoot IAM",
+"Changes that I make are not always immediately visible"). A learner meets this twice:
+
+- right after a role is created, or its trust policy changed, Cognito Identity's
+  GetCredentialsForIdentity answers `InvalidIdentityPoolConfigurationException` ("Invalid identity
+  pool configuration. Check assigned IAM roles for this pool."): STS can't see the role, or its
+  new trust policy, yet;
+- right after a role's permission policies change, calls made with its credentials are decided
+  on the policies as they were (`AccessDenied` / `AccessDeniedException` for a grant just added).
+
+Offline, IAM changes take effect at once (the default). `simulate(seconds)` (or
+`POST /_lab/propagation {"seconds": 2}` at the endpoint) makes every later role change invisible
+for that long, measured on the offline clock, so the course's retry path can be tested.
+
+Simplification (no published model of IAM's propagation to follow): while any change to a role is
+pending, the role keeps the permissions it had before the FIRST pending change, until
+`seconds` after the LAST one; a brand-new role has no permissions and cannot be assumed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import authz, clock, iam, webidentity
+from .patching import Patches
+
+_lock = threading.Lock()
+_delay = 0.0
+
+
+@dataclass
+class _Pending:
+    until: float  # offline-clock time the role's changes become visible
+    trust_pending: bool  # role created or trust policy changed: it can't be assumed yet
+    policies: tuple[iam.NamedPolicy, ...] | None  # visible permissions meanwhile (None: unchanged)
+
+
+# (account id, role name) -> what is not yet visible about it
+_pending: dict[tuple[str, str], _Pending] = {}
+
+
+def simulate(seconds: float) -> None:
+    """From now on, each role change stays invisible for `seconds` (0 switches the delay off)."""
+    global _delay
+    if seconds < 0:
+        raise ValueError("The propagation delay is a number of seconds, 0 or more.")
+    with _lock:
+        _delay = float(seconds)
+
+
+def delay() -> float:
+    """The simulated propagation delay in seconds (0: changes are visible at once)."""
+    return _delay
+
+
+def pending_roles() -> list[str]:
+    """Names of roles with a change not yet visible (for tests and the lab route)."""
+    now = clock.now()
+    with _lock:
+        return sorted(name for (_, name), change in _pending.items() if change.until > now)
+
+
+def _current(account_id: str, role_name: str) -> tuple[str, str] | None:
+    now = clock.now()
+    pending = _pending.get((account_id, role_name))
+    if pending is not None and pending.until <= now:
+        del _pending[(account_id, role_name)]
+        return None
+    return (account_id, role_name) if pending is not None else None
+
+
+def _record(account_id: str, role_name: str, *, trust: bool, before: tuple[iam.NamedPolicy, ...]) -> None:
+    if _delay <= 0:
+        return
+    with _lock:
+        key = _current(account_id, role_name)
+        pending = _pending[key] if key else _Pending(0.0, False, None)
+        _pending[(account_id, role_name)] = pending
+        pending.until = clock.now() + _delay
+        pending.trust_pending = pending.trust_pending or trust
+        # The permissions seen meanwhile are those before the first permission change (none for
+        # a role that is itself new).
+        if pending.policies is None and (not trust or not before):
+            pending.policies = before
+
+
+def _visible_policies(account_id: str, role_name: str) -> tuple[iam.NamedPolicy, ...] | None:
+    with _lock:
+        key = _current(account_id, role_name)
+        return _pending[key].policies if key else None
+
+
+def _trust_pending(account_id: str, role_name: str) -> bool:
+    with _lock:
+        key = _current(account_id, role_name)
+        return bool(key and _pending[key].trust_pending)
+
+
+# --- hooks ----------------------------------------------------------------------------------------
+
+
+def _role_policies_now(account_id: str, role_name: str) -> tuple[iam.NamedPolicy, ...]:
+    try:
+        return _original_role_policies(account_id, role_name)
+    except Exception:  # no such role yet: the change creates it
+        return ()
+
+
+_original_role_policies: Callable[[str, str], tuple[iam.NamedPolicy, ...]] = authz._role_policies
+
+
+def _recording(*, trust: bool, position: int = 0) -> Callable[[Any], Any]:
+    """Wrap an IAM backend method that changes a role, so the change starts a pending window.
+
+    `position`: where the role name is among the method's positional arguments.
+    """
+
+    def make(original: Any) -> Any:
+        def changed(self: Any, *args: Any, **kwargs: Any) -> Any:
+            role_name = kwargs["role_name"] if "role_name" in kwargs else args[position]
+            before = _role_policies_now(self.account_id, role_name) if _delay > 0 else ()
+            result = original(self, *args, **kwargs)
+            _record(self.account_id, role_name, trust=trust, before=before)
+            return result
+
+        return changed
+
+    return make
+
+
+def _authz_policies(original: Any) -> Any:
+    def policies(account_id: str, role_name: str) -> tuple[iam.NamedPolicy, ...]:
+        visible = _visible_policies(account_id, role_name)
+        return visible if visible is not None else original(account_id, role_name)
+
+    return policies
+
+
+def _trust_check(original: Any) -> Any:
+    def check_trust(role: Any, identity: Any, session_tags: Any) -> None:
+        if _trust_pending(role.account_id, role.name):
+            raise webidentity.TrustDenied(f"{role.arn} is not yet visible to STS")
+        original(role, identity, session_tags)
+
+    return check_trust
+
+
+def install(patches: Patches) -> None:
+    global _original_role_policies
+    from moto.iam.models import IAMBackend
+
+    _original_role_policies = authz._role_policies
+    patches.wrap(IAMBackend, "create_role", _recording(trust=True))
+    patches.wrap(IAMBackend, "update_assume_role_policy", _recording(trust=True))
+    for name in ("put_role_policy", "delete_role_policy"):
+        patches.wrap(IAMBackend, name, _recording(trust=False))
+    for name in ("attach_role_policy", "detach_role_policy"):  # (policy_arn, role_name)
+        patches.wrap(IAMBackend, name, _recording(trust=False, position=1))
+    patches.wrap(authz, "_role_policies", _authz_policies)
+    patches.wrap(webidentity, "check_trust", _trust_check)
+
+
+def reset() -> None:
+    global _delay
+    with _lock:
+        _delay = 0.0
+        _pending.clear()
