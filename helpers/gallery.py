@@ -1,0 +1,549 @@
+"""The "break it" gallery (notebook 10): the mistakes learners make most, each made for real, and
+one table to come back to.
+
+`MISTAKES` is the catalogue: what you did, why AWS refuses it, the fix, the notebook that teaches
+it, and how sure we are of AWS's wording. The notebook makes each mistake with a real call inside
+`with book.expect(key):`, which prints AWS's code and message (ids replaced by names) and records
+them; `book.table()` is then the one table, built from what AWS actually answered in this run.
+
+The gallery has its own resources, all named `cognito-lab-gallery…` (`ensure_gallery`): its own
+user pool, so breaking things never changes what another notebook prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from helpers import identitypool, show, storage, teams, userpool
+from helpers.identitypool import AUTHENTICATED, UNAUTHENTICATED
+from helpers.lab import Lab
+
+NOTEBOOK = "10_break_it_gallery"
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One row of the gallery's table."""
+
+    key: str
+    did: str  # what you did
+    code: str | None  # AWS's error code; None where AWS answers without an error (the surprise)
+    pattern: str  # a regular expression searched in AWS's message ("" for none)
+    why: str  # the one-line cause
+    fix: str
+    notebook: str  # the notebook that teaches it
+    wording: str = ""  # how sure we are of AWS's exact message, when not quite
+
+
+# In table order. The messages are the offline AWS's, which follow ../shared/research/aws-semantics.md
+# section 2 (each with its public source); `wording` says where that source is weak.
+MISTAKES = (
+    Mistake(
+        "wrong-password",
+        "sign in with the wrong password",
+        "NotAuthorizedException",
+        "Incorrect username or password",
+        "the SRP proof doesn't match the password the pool stores",
+        "check the password (case-sensitive) or reset it with `ForgotPassword`",
+        "01_user_pool",
+    ),
+    Mistake(
+        "unconfirmed-user",
+        "sign in before confirming the emailed code",
+        "UserNotConfirmedException",
+        "User is not confirmed",
+        "sign-up isn't finished until `ConfirmSignUp` gets the code",
+        "`ConfirmSignUp` with the newest code (`ResendConfirmationCode` sends one)",
+        "01_user_pool",
+    ),
+    Mistake(
+        "weak-password",
+        "sign up with the password `password`",
+        "InvalidPasswordException",
+        "Password did not conform with",
+        "the password breaks the pool's `PasswordPolicy`",
+        "meet every rule of the policy (here: 12 characters, upper, lower, digits)",
+        "01_user_pool",
+        "seen as both 'did not conform with policy' and '... with password policy'",
+    ),
+    Mistake(
+        "missing-secret-hash",
+        "`InitiateAuth` on an app client that has a secret, without `SECRET_HASH`",
+        "NotAuthorizedException",
+        "configured (with|for) secret",
+        "a client with a secret must prove it on every call",
+        "send `SECRET_HASH` = Base64(HMAC-SHA256(secret, username + client id)), or use a client "
+        "without a secret in apps",
+        "01_user_pool",
+        "AWS is seen with both 'configured for secret but secret was not received' and this",
+    ),
+    Mistake(
+        "flow-not-enabled",
+        "`InitiateAuth` with `USER_PASSWORD_AUTH` on an SRP-only app client",
+        "InvalidParameterException",
+        "flow not enabled for this client",
+        "the app client allows only the flows in its `ExplicitAuthFlows`",
+        "use SRP (pycognito), or add `ALLOW_USER_PASSWORD_AUTH` to the client",
+        "01_user_pool",
+        "UNCONFIRMED: no public capture from AWS, only an emulator's",
+    ),
+    Mistake(
+        "access-token-in-logins",
+        "put the access token in `Logins`",
+        "NotAuthorizedException",
+        "Missing a required claim: aud",
+        "only the ID token has `aud`, the app client the identity pool checks",
+        "send the ID token",
+        "03_identity_pool",
+        "observed in 2016; today's exact text UNCONFIRMED",
+    ),
+    Mistake(
+        "wrong-logins-key",
+        "`Logins` key with the region typed `us_east_1`",
+        "NotAuthorizedException",
+        "Issuer doesn't match providerName",
+        "the key must be the token's `iss` without `https://`",
+        "`cognito-idp.<region>.amazonaws.com/<user pool id>`, character for character",
+        "03_identity_pool",
+    ),
+    Mistake(
+        "client-not-registered",
+        "sign in through an app client the identity pool doesn't list",
+        "NotAuthorizedException",
+        "not from a supported provider",
+        "the identity pool accepts only the user pool and app client pairs it lists",
+        "add the pair to `CognitoIdentityProviders` (or sign in through the listed client)",
+        "03_identity_pool",
+    ),
+    Mistake(
+        "guests-not-allowed",
+        "`GetId` without `Logins` on a pool with guests off",
+        "NotAuthorizedException",
+        "Unauthenticated access is not supported",
+        "`AllowUnauthenticatedIdentities` is false",
+        "send the user's `Logins`, or allow guests (and give them a guest role)",
+        "03_identity_pool",
+    ),
+    Mistake(
+        "bad-trust-policy",
+        "a role whose trust policy says `sts:AssumeRole` (copied from an EC2 role)",
+        "InvalidIdentityPoolConfigurationException",
+        "Check assigned IAM roles",
+        "Cognito calls `sts:AssumeRoleWithWebIdentity` as `cognito-identity.amazonaws.com`, and STS said no",
+        "trust `Federated: cognito-identity.amazonaws.com`, `sts:AssumeRoleWithWebIdentity`, `aud` = "
+        "this pool's id, `amr`",
+        "03_identity_pool",
+    ),
+    Mistake(
+        "abac-without-tag-session",
+        "principal tags on, the role's trust policy without `sts:TagSession`",
+        "InvalidIdentityPoolConfigurationException",
+        "Check assigned IAM roles",
+        "passing session tags needs `sts:TagSession`; the message doesn't say so",
+        "add `sts:TagSession` to the trust policy's actions",
+        "07_rules_and_attributes",
+    ),
+    Mistake(
+        "group-role-ignored",
+        "give a group a role and expect its members to get it",
+        None,
+        "",
+        "an identity pool ignores `cognito:roles` until told to choose the role from the token; "
+        "of several groups only the lowest `Precedence` is preferred",
+        "a `Token` role mapping for the user pool's app client (`CustomRoleArn` for the other roles)",
+        "06_groups_and_roles",
+    ),
+    Mistake(
+        "keys-from-user-pool-sub",
+        "build S3 keys from the ID token's `sub`",
+        "AccessDenied",
+        "not authorized to perform: s3:PutObject",
+        "`${cognito-identity.amazonaws.com:sub}` is the identity id, not the user pool `sub`",
+        "build keys from the identity id `GetId` returned",
+        "04_side_by_side",
+    ),
+    Mistake(
+        "aws-userid-variable",
+        "a policy naming `${aws:userid}` for the user's folder",
+        "AccessDenied",
+        "not authorized to perform: s3:PutObject",
+        "for identity pool credentials `aws:userid` is `<role id>:CognitoIdentityCredentials`, the "
+        "same for every user",
+        "use `${cognito-identity.amazonaws.com:sub}`",
+        "04_side_by_side",
+    ),
+    Mistake(
+        "typo-policy-variable",
+        "a policy naming `${cognito-identity.amazon.com:sub}` (no `aws`)",
+        "AccessDenied",
+        "not authorized to perform: s3:PutObject",
+        "an unknown variable has no value, so its statement matches nothing; IAM accepts it silently",
+        "`${cognito-identity.amazonaws.com:sub}`, spelled exactly",
+        "04_side_by_side",
+    ),
+    Mistake(
+        "identity-id-changes",
+        "a guest signs in, and the app calls `GetId` with the login alone; or asks another identity pool",
+        None,
+        "",
+        "`GetId` finds the login's own identity; each identity pool has its own ids",
+        "send the guest's `IdentityId` with the first sign-in, so the login joins it; one pool per app",
+        "08_other_identity_providers",
+    ),
+    Mistake(
+        "guest-outside-scope-down",
+        "a guest role allows `iam:ListRoles`; a guest calls it (enhanced flow)",
+        "AccessDenied",
+        "no session policy allows",
+        "enhanced-flow guest credentials carry AWS's scope-down: only a fixed list of services",
+        "keep guests to the listed services (S3, DynamoDB, ...), or the basic flow",
+        "09_enhanced_vs_basic_flow",
+        "the scope-down's exact text is not published; the service list is",
+    ),
+    Mistake(
+        "basic-flow-off",
+        "`GetOpenIdToken` on a pool with `AllowClassicFlow` off",
+        "InvalidParameterException",
+        r"Basic \(classic\) flow is not enabled",
+        "the basic flow is off unless the pool switches it on",
+        "use `GetCredentialsForIdentity`, or set `AllowClassicFlow: True`",
+        "09_enhanced_vs_basic_flow",
+    ),
+)
+_BY_KEY = {mistake.key: mistake for mistake in MISTAKES}
+NOT_RUN = "(not made yet: run its cell above)"
+
+# Ids nobody named: generic names, so the table reads the same on every run (and on real AWS).
+_GENERIC = (
+    (re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d:[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}"), "<identity id>"),
+    (re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d_[A-Za-z0-9]+"), "<user pool id>"),
+    (re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}"), "<uuid>"),
+    (re.compile(r"\bAROA[A-Z0-9]{16,}"), "<role id>"),
+    (re.compile(r"\b[a-z0-9]{26}\b"), "<app client id>"),
+)
+
+
+class Gallery:
+    """What AWS answered to each mistake in this run, with ids replaced by names."""
+
+    def __init__(self) -> None:
+        self.said: dict[str, str] = {}  # mistake key -> "Code: message", or what happened instead
+        self._names: dict[str, str] = {}
+
+    def name(self, value: str, label: str) -> None:
+        """From now on print `label` wherever `value` (an id) appears."""
+        self._names[value] = label
+
+    def named(self, text: str) -> str:
+        """`text` with named ids replaced (longest first), then any other id by its kind."""
+        for value in sorted(self._names, key=len, reverse=True):
+            text = text.replace(value, self._names[value])
+        for pattern, label in _GENERIC:
+            text = pattern.sub(label, text)
+        return text
+
+    @contextlib.contextmanager
+    def expect(self, key: str) -> Iterator[None]:
+        """Make mistake `key`: print AWS's error, the cause and the fix, and keep it for the table.
+
+        Like `errors.expected`, an AWS error is the lesson and "Run All" goes on; any other
+        exception is a bug and raises.
+        """
+        mistake = _BY_KEY[key]
+        try:
+            yield
+        except ClientError as error:
+            details = error.response.get("Error", {})
+            code, message = details.get("Code", "Unknown"), details.get("Message", "").rstrip()
+            self.said[key] = f"{code}: {self.named(message)}"
+            print(f"AWS: {self.said[key]}")
+            if (code, bool(re.search(mistake.pattern, message))) != (mistake.code, True):
+                print(f"(The gallery expected {mistake.code} saying {mistake.pattern!r}.)")
+        else:
+            self.said[key] = "no error"
+            print(f"No error: the call succeeded. (The gallery expected {mistake.code}.)")
+        _print_cause_and_fix(mistake)
+
+    def observe(self, key: str, what_happened: str) -> None:
+        """Record a mistake AWS answers without an error (the surprise), and print it."""
+        mistake = _BY_KEY[key]
+        self.said[key] = f"no error: {self.named(what_happened)}"
+        print(f"AWS: {self.said[key]}")
+        _print_cause_and_fix(mistake)
+
+    def missing(self) -> list[str]:
+        """The mistakes not made yet in this run."""
+        return [mistake.key for mistake in MISTAKES if mistake.key not in self.said]
+
+    def rows(self) -> list[list[str]]:
+        """The table's rows: number, what you did, what AWS said, why, fix, notebook."""
+        rows = []
+        for number, mistake in enumerate(MISTAKES, start=1):
+            said = self.said.get(mistake.key, NOT_RUN)
+            if mistake.wording and mistake.key in self.said:
+                said += f" [wording: {mistake.wording}]"
+            rows.append([str(number), mistake.did, said, mistake.why, mistake.fix, mistake.notebook])
+        return rows
+
+    def table(self) -> Table:
+        """The one table: renders as Markdown in JupyterLab, prints as aligned text elsewhere."""
+        return Table(self.rows())
+
+    def which(self, error: ClientError) -> list[Mistake]:
+        """The mistakes whose code and message match this error (several can share one message)."""
+        details = error.response.get("Error", {})
+        code, message = details.get("Code"), details.get("Message", "")
+        return [m for m in MISTAKES if m.code == code and re.search(m.pattern, message)]
+
+    @contextlib.contextmanager
+    def diagnose(self) -> Iterator[None]:
+        """Run a call that fails; print AWS's error and the rows of the table it could be."""
+        try:
+            yield
+        except ClientError as error:
+            details = error.response.get("Error", {})
+            print(f"AWS: {details.get('Code')}: {self.named(details.get('Message', '').rstrip())}")
+            rows = {m.key: n for n, m in enumerate(MISTAKES, start=1)}
+            found = self.which(error)
+            for mistake in found:
+                print(f"Row {rows[mistake.key]}: {_plain(mistake.did)}. Fix: {_plain(mistake.fix)}.")
+            if not found:
+                print("No row of the gallery matches: read the message, it names what to change.")
+        else:
+            print("No error: the call succeeded.")
+
+
+def _plain(text: str) -> str:
+    """Text without the Markdown backticks, for printing."""
+    return text.replace("`", "")
+
+
+def _print_cause_and_fix(mistake: Mistake) -> None:
+    print(f"Why: {_plain(mistake.why)}.")
+    print(f"Fix: {_plain(mistake.fix)}.")
+    if mistake.wording:
+        print(f"(AWS's wording: {mistake.wording}.)")
+
+
+HEADERS = ("#", "what you did", "AWS says (code: message)", "why", "fix", "notebook")
+
+
+def _markdown_cell(text: str) -> str:
+    """One table cell as Markdown: code spans kept, everything else escaped (`<id>`, `$`, `*`)."""
+    parts = re.split(r"(`[^`]*`)", text)
+    out = []
+    for part in parts:
+        if part.startswith("`") and part.endswith("`") and len(part) > 1:
+            out.append(part.replace("|", "\\|"))
+            continue
+        part = re.sub(r"([\\|*_$\[\]])", r"\\\1", part)
+        out.append(part.replace("<", "&lt;").replace(">", "&gt;"))
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Table:
+    """The gallery's table: Markdown for JupyterLab to render, aligned plain text for everyone else."""
+
+    rows: list[list[str]]
+
+    def _repr_markdown_(self) -> str:
+        lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+        lines += ["| " + " | ".join(_markdown_cell(cell) for cell in row) + " |" for row in self.rows]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        text = io.StringIO()
+        with contextlib.redirect_stdout(text):
+            show.table([[_plain(cell) for cell in row] for row in self.rows], HEADERS)
+        return text.getvalue().rstrip("\n")
+
+
+# --- the gallery's own resources ------------------------------------------------------------------
+
+USER_POOL = "gallery-users"
+WEB, OTHER_APP, SERVER = "web", "other-app", "server"
+UNCONFIRMED_USER, UNCONFIRMED_PASSWORD = "grace", "Grace-Grows-Grapes-9"
+SIGNED_IN_ROLE, EDITOR_ROLE, GUEST_ROLE = (
+    "gallery-signed-in-role",
+    "gallery-editor-role",
+    "gallery-guest-role",
+)
+UNTAGGED_ROLE, WRONG_TRUST_ROLE = "gallery-untagged-role", "gallery-wrong-trust-role"
+BUCKET = "gallery-notes"
+
+
+@dataclass(frozen=True)
+class GallerySetup:
+    """Everything the gallery breaks things with (see `ensure_gallery`)."""
+
+    user_pool_id: str
+    provider: str  # the user pool's provider name: the Logins key
+    clients: dict[str, str]  # app client name -> id
+    pool_id: str  # identity pool `cognito-lab-gallery`: no guests, no basic flow, no role mapping
+    guests_pool_id: str  # `cognito-lab-gallery-guests`: guests allowed
+    tags_pool_id: str  # `cognito-lab-gallery-tags`: principal tags from claims
+    trust_pool_id: str  # `cognito-lab-gallery-trust`: its role trusts the wrong action
+    bucket: str
+    roles: dict[str, str]  # role base name -> ARN
+
+
+def gallery_policy(bucket: str) -> dict[str, Any]:
+    """The signed-in role's policy: one right folder statement and the two wrong variables."""
+    arn = f"arn:aws:s3:::{bucket}"
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "OwnFolder",
+                "Effect": "Allow",
+                "Action": "s3:PutObject",
+                "Resource": f"{arn}/private/${{cognito-identity.amazonaws.com:sub}}/*",
+            },
+            {
+                # The mistake of several tutorials: aws:userid is the role session's id.
+                "Sid": "UseridFolder",
+                "Effect": "Allow",
+                "Action": "s3:PutObject",
+                "Resource": f"{arn}/userid/${{aws:userid}}/*",
+            },
+            {
+                # The typo fixed in aws-amplify/amplify-backend#1084.
+                "Sid": "TypoFolder",
+                "Effect": "Allow",
+                "Action": "s3:PutObject",
+                "Resource": f"{arn}/typo/${{cognito-identity.amazon.com:sub}}/*",
+            },
+        ],
+    }
+
+
+# Outside the services AWS lets enhanced-flow guests use: what the scope-down refuses.
+GUEST_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Sid": "ListRoles", "Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*"}],
+}
+
+
+def _ensure_client(lab: Lab, user_pool_id: str, name: str, request: dict[str, Any]) -> str:
+    found = lab.find_app_client(user_pool_id, name)
+    if found is not None:
+        return found
+    idp = lab.client("cognito-idp")
+    return str(idp.create_user_pool_client(**{**request, "ClientName": name})["UserPoolClient"]["ClientId"])
+
+
+def _ensure_roles(lab: Lab, pool_id: str, roles: dict[str, str]) -> None:
+    """Give identity pool `pool_id` these roles unless it has them (no role mappings here)."""
+    identity = lab.client("cognito-identity")
+    if identity.get_identity_pool_roles(IdentityPoolId=pool_id).get("Roles") != roles:
+        identity.set_identity_pool_roles(IdentityPoolId=pool_id, Roles=roles)
+
+
+def ensure_gallery(lab: Lab) -> GallerySetup:
+    """Find or create the gallery's resources, all `cognito-lab-gallery…`; prints one line.
+
+    A user pool (clients `web`, `other-app`, `server` with a secret; Alice and Carol confirmed,
+    Carol in groups `editors` and `members`; Grace never confirmed), a bucket, and four identity
+    pools that each hold one kind of mistake, so none needs to be undone afterwards.
+    """
+    idp, identity = lab.client("cognito-idp"), lab.client("cognito-identity")
+    user_pool_id = lab.find_user_pool(lab.name(USER_POOL))
+    note = "found"
+    if user_pool_id is None:
+        request = {**userpool.pool_request(lab), "PoolName": lab.name(USER_POOL)}
+        user_pool_id = idp.create_user_pool(**request)["UserPool"]["Id"]
+        note = "created"
+    srp = userpool.client_request(user_pool_id)
+    secret = {
+        "UserPoolId": user_pool_id,
+        "GenerateSecret": True,
+        "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    }
+    clients = {
+        WEB: _ensure_client(lab, user_pool_id, WEB, srp),
+        OTHER_APP: _ensure_client(lab, user_pool_id, OTHER_APP, srp),
+        SERVER: _ensure_client(lab, user_pool_id, SERVER, secret),
+    }
+    for username in ("alice", "carol"):
+        userpool.ensure_confirmed_user(lab, user_pool_id, clients[WEB], username)
+    if lab.find_user(user_pool_id, UNCONFIRMED_USER) is None:
+        idp.sign_up(
+            ClientId=clients[WEB],
+            Username=UNCONFIRMED_USER,
+            Password=UNCONFIRMED_PASSWORD,
+            UserAttributes=[{"Name": "email", "Value": lab.email(UNCONFIRMED_USER)}],
+        )
+
+    provider = identitypool.provider_name(lab, user_pool_id)
+    ours = [(provider, clients[WEB])]
+    pools = {
+        base: teams.ensure_lesson_pool(lab, teams.pool_request(lab, base, providers=ours, **extra))[0]
+        for base, extra in (
+            ("gallery", {}),
+            ("gallery-guests", {"guests": True}),
+            ("gallery-tags", {}),
+            ("gallery-trust", {}),
+        )
+    }
+    signed_in_trust = identitypool.trust_policy(pools["gallery"], AUTHENTICATED)
+    wrong_trust = identitypool.trust_policy(pools["gallery-trust"], AUTHENTICATED)
+    wrong_trust["Statement"][0]["Action"] = "sts:AssumeRole"
+    trusts = {
+        SIGNED_IN_ROLE: signed_in_trust,
+        EDITOR_ROLE: signed_in_trust,
+        GUEST_ROLE: identitypool.trust_policy(pools["gallery-guests"], UNAUTHENTICATED),
+        UNTAGGED_ROLE: identitypool.trust_policy(pools["gallery-tags"], AUTHENTICATED),
+        WRONG_TRUST_ROLE: wrong_trust,
+    }
+    roles = {base: identitypool.ensure_role(lab, base, trust)[0] for base, trust in trusts.items()}
+
+    bucket = lab.bucket_name(BUCKET)
+    if lab.find_bucket(bucket) is None:
+        lab.client("s3").create_bucket(Bucket=bucket)
+        lab.client("s3").put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": lab.tag_list()})
+    storage.put_role_policy_if_changed(lab, lab.name(SIGNED_IN_ROLE), gallery_policy(bucket))
+    storage.put_role_policy_if_changed(lab, lab.name(GUEST_ROLE), GUEST_POLICY)
+
+    _ensure_roles(lab, pools["gallery"], {AUTHENTICATED: roles[SIGNED_IN_ROLE]})
+    _ensure_roles(lab, pools["gallery-guests"], {UNAUTHENTICATED: roles[GUEST_ROLE]})
+    _ensure_roles(lab, pools["gallery-tags"], {AUTHENTICATED: roles[UNTAGGED_ROLE]})
+    _ensure_roles(lab, pools["gallery-trust"], {AUTHENTICATED: roles[WRONG_TRUST_ROLE]})
+    identity.set_principal_tag_attribute_map(
+        IdentityPoolId=pools["gallery-tags"],
+        IdentityProviderName=provider,
+        UseDefaults=False,
+        PrincipalTags={"username": "cognito:username"},
+    )
+
+    teams.ensure_group(lab, user_pool_id, "editors", roles[EDITOR_ROLE], 1)
+    teams.ensure_group(lab, user_pool_id, "members", roles[SIGNED_IN_ROLE], 10)
+    member_of = {
+        g["GroupName"]
+        for g in idp.admin_list_groups_for_user(UserPoolId=user_pool_id, Username="carol")["Groups"]
+    }
+    for group in {"editors", "members"} - member_of:
+        idp.admin_add_user_to_group(UserPoolId=user_pool_id, Username="carol", GroupName=group)
+    identitypool.wait_for_iam(lab)
+    print(
+        f"Using user pool {lab.name(USER_POOL)} ({note}) with its clients and users, identity pools "
+        f"{', '.join(lab.name(base) for base in pools)}, bucket {bucket}."
+    )
+    return GallerySetup(
+        user_pool_id,
+        provider,
+        clients,
+        pools["gallery"],
+        pools["gallery-guests"],
+        pools["gallery-tags"],
+        pools["gallery-trust"],
+        bucket,
+        roles,
+    )

@@ -1,0 +1,193 @@
+"""The break-it gallery (notebook 10, `helpers.gallery`): the catalogue agrees with the notebook, ids
+print as names, errors are recorded as AWS sent them, the table renders safely as Markdown and text,
+and the gallery's own resources are found again on a second run."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+from botocore.exceptions import ClientError
+
+from helpers import gallery, lab
+from helpers.lab import Lab
+from helpers.offline import engine
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = ROOT / "notebooks" / f"{gallery.NOTEBOOK}.ipynb"
+KEYS = [mistake.key for mistake in gallery.MISTAKES]
+
+
+def _error(code: str, message: str) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": message}}, "AnyOperation")
+
+
+def _code_source() -> str:
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    return "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+
+
+def test_catalogue_keys_are_unique_and_each_row_names_an_existing_notebook() -> None:
+    assert len(set(KEYS)) == len(KEYS)
+    for mistake in gallery.MISTAKES:
+        assert (ROOT / "notebooks" / f"{mistake.notebook}.ipynb").exists(), mistake.key
+        # A row with an error code must say how to recognise AWS's message.
+        assert (mistake.code is None) == (mistake.pattern == ""), mistake.key
+
+
+def test_the_notebook_makes_every_mistake_of_the_catalogue_exactly_once() -> None:
+    made = re.findall(r'book\.(?:expect|observe)\("([a-z-]+)"', _code_source())
+    assert sorted(made) == sorted(KEYS)
+
+
+def test_row_numbers_the_notebook_text_names_are_the_catalogue_s() -> None:
+    # Section 7 and "Check yourself" name rows by number.
+    row = {key: number for number, key in enumerate(KEYS, start=1)}
+    assert (row["bad-trust-policy"], row["abac-without-tag-session"]) == (10, 11)
+    assert (row["keys-from-user-pool-sub"], row["aws-userid-variable"], row["typo-policy-variable"]) == (
+        13,
+        14,
+        15,
+    )
+    assert (row["group-role-ignored"], row["identity-id-changes"]) == (12, 16)
+    assert row["access-token-in-logins"] == 6
+
+
+def test_stored_table_has_every_row_made_and_marks_unconfirmed_wording() -> None:
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    (cell,) = [c for c in notebook.cells if c.cell_type == "code" and c.source.endswith("book.table()")]
+    text = cell.outputs[0]["data"]["text/plain"]
+    assert gallery.NOT_RUN not in text
+    assert len([line for line in text.splitlines() if re.match(r"\| \d+ ", line)]) == len(KEYS)
+    assert "Missing a required claim: aud [wording: observed in 2016; today's exact text UNCONFIRMED]" in text
+
+
+def test_named_replaces_given_names_longest_first_then_any_id_by_its_kind() -> None:
+    book = gallery.Gallery()
+    book.name("us-east-1:11111111-2222-3333-4444-555555555555", "<Alice's identity id>")
+    text = (
+        "us-east-1:11111111-2222-3333-4444-555555555555 us-east-1:99999999-2222-3333-4444-555555555555 "
+        "us-east-1_AbC123xyZ 0a1b2c3d-0000-1111-2222-333344445555 abcdefghij0123456789abcdef "
+        "AROARZPUZDIKFKNAJGP7E:CognitoIdentityCredentials"
+    )
+    assert book.named(text) == (
+        "<Alice's identity id> <identity id> <user pool id> <uuid> <app client id> "
+        "<role id>:CognitoIdentityCredentials"
+    )
+
+
+def test_expect_records_aws_error_named_and_prints_cause_and_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    book = gallery.Gallery()
+    book.name("c" * 26, "<server client id>")
+    with book.expect("missing-secret-hash"):
+        raise _error(
+            "NotAuthorizedException",
+            f"Client {'c' * 26} is configured with secret but SECRET_HASH was not received",
+        )
+    said = (
+        "NotAuthorizedException: Client <server client id> is configured with secret "
+        "but SECRET_HASH was not received"
+    )
+    assert book.said["missing-secret-hash"] == said
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == f"AWS: {said}"
+    assert printed[1].startswith("Why: a client with a secret") and printed[2].startswith(
+        "Fix: send SECRET_HASH"
+    )
+    assert "expected" not in "\n".join(printed)
+
+
+def test_expect_says_so_when_aws_answers_otherwise_or_not_at_all(capsys: pytest.CaptureFixture[str]) -> None:
+    book = gallery.Gallery()
+    with book.expect("guests-not-allowed"):
+        raise _error("ResourceNotFoundException", "IdentityPool 'x' not found.")
+    assert "(The gallery expected NotAuthorizedException" in capsys.readouterr().out
+    with book.expect("basic-flow-off"):
+        pass
+    assert book.said["basic-flow-off"] == "no error"
+    assert "No error: the call succeeded. (The gallery expected InvalidParameterException.)" in (
+        capsys.readouterr().out
+    )
+
+
+def test_expect_lets_a_bug_through() -> None:
+    book = gallery.Gallery()
+    with pytest.raises(KeyError), book.expect("wrong-password"):
+        raise KeyError("not a lesson")
+    assert book.missing() == KEYS
+
+
+def test_table_marks_rows_not_made_and_renders_markdown_safely() -> None:
+    book = gallery.Gallery()
+    book.observe("group-role-ignored", "Carol acts as <a|b> with ${x} and *y*")
+    table = book.table()
+    rows = {row[0]: row for row in table.rows}
+    assert rows["1"][2] == gallery.NOT_RUN
+    markdown = table._repr_markdown_()
+    line = next(line for line in markdown.splitlines() if line.startswith("| 12 |"))
+    # Outside code spans: ids stay visible (no HTML tags), $ starts no formula, | ends no cell.
+    assert "&lt;a\\|b&gt; with \\${x} and \\*y\\*" in line
+    # Inside code spans: kept as written (Markdown shows them literally).
+    assert "`cognito:roles`" in line
+    assert len(markdown.splitlines()) == len(KEYS) + 2
+    text = repr(table).splitlines()
+    assert len({len(line) for line in text}) == 1  # aligned
+    assert "`" not in repr(table)
+
+
+def test_which_finds_every_row_a_message_could_be() -> None:
+    book = gallery.Gallery()
+    message = "Invalid identity pool configuration. Check assigned IAM roles for this pool."
+    found = book.which(_error("InvalidIdentityPoolConfigurationException", message))
+    assert [mistake.key for mistake in found] == ["bad-trust-policy", "abac-without-tag-session"]
+    assert book.which(_error("NotAuthorizedException", "Something new.")) == []
+
+
+# --- the gallery's resources, offline ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def offline() -> Iterator[Lab]:
+    with pytest.MonkeyPatch.context() as patch:
+        for name in (lab.ENV_BACKEND, lab.ENV_ENDPOINT, lab.ENV_ACCOUNT, lab.ENV_LEARNER, lab.ENV_EMAIL):
+            patch.delenv(name, raising=False)
+        course_lab = Lab("test_gallery")
+        engine.reset()
+        yield course_lab
+    lab.stop_offline()
+
+
+def test_ensure_gallery_builds_each_pool_for_its_mistake_and_finds_it_again(
+    offline: Lab, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = gallery.ensure_gallery(offline)
+    assert "cognito-lab-gallery-users (created)" in capsys.readouterr().out
+    again = gallery.ensure_gallery(offline)
+    assert "cognito-lab-gallery-users (found)" in capsys.readouterr().out
+    assert again == first
+
+    idp, identity = offline.client("cognito-idp"), offline.client("cognito-identity")
+    assert offline.find_user(first.user_pool_id, gallery.UNCONFIRMED_USER) == "UNCONFIRMED"
+    groups = idp.admin_list_groups_for_user(UserPoolId=first.user_pool_id, Username="carol")["Groups"]
+    assert {(g["GroupName"], g["Precedence"]) for g in groups} == {("editors", 1), ("members", 10)}
+    server = idp.describe_user_pool_client(UserPoolId=first.user_pool_id, ClientId=first.clients["server"])
+    assert "ClientSecret" in server["UserPoolClient"]
+
+    guests = identity.describe_identity_pool(IdentityPoolId=first.guests_pool_id)
+    strict = identity.describe_identity_pool(IdentityPoolId=first.pool_id)
+    assert (guests["AllowUnauthenticatedIdentities"], strict["AllowUnauthenticatedIdentities"]) == (
+        True,
+        False,
+    )
+    assert strict.get("AllowClassicFlow") is False
+    roles = identity.get_identity_pool_roles(IdentityPoolId=first.trust_pool_id)["Roles"]
+    assert roles == {"authenticated": first.roles[gallery.WRONG_TRUST_ROLE]}
+    trust = offline.client("iam").get_role(RoleName=offline.name(gallery.WRONG_TRUST_ROLE))["Role"]
+    assert trust["AssumeRolePolicyDocument"]["Statement"][0]["Action"] == "sts:AssumeRole"
+    tags = identity.get_principal_tag_attribute_map(
+        IdentityPoolId=first.tags_pool_id, IdentityProviderName=first.provider
+    )
+    assert tags["PrincipalTags"] == {"username": "cognito:username"}
