@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 SANITIZE = Path(__file__).with_name("sanitize.cfg")
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def notebook_paths() -> list[Path]:
@@ -36,8 +37,22 @@ def execute(notebook: NotebookNode) -> NotebookNode:
         timeout=120,
         kernel_name="python3",
         record_timing=False,
+        # Widget state is hundreds of kB that change on every run, and useless without a kernel.
+        store_widget_state=False,
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     ).execute()
+    return notebook
+
+
+def forget_widget_views(notebook: NotebookNode) -> NotebookNode:
+    """Blank the stored widget views' model ids: JupyterLab hides a view whose model id is empty,
+    where a stale id shows "Error displaying widget: model not found". The printed text stays."""
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view is not None:
+                view["model_id"] = ""
     return notebook
 
 
@@ -74,7 +89,7 @@ def is_checked(cell: NotebookNode) -> bool:
 
 def main(paths: list[str]) -> int:
     for path in [Path(p) for p in paths] or notebook_paths():
-        notebook = execute(nbformat.read(path, as_version=4))
+        notebook = forget_widget_views(execute(nbformat.read(path, as_version=4)))
         nbformat.write(notebook, path)
         print(f"executed {path}")
     return 0
