@@ -199,3 +199,114 @@ def test_odd_dynamodb_requests_never_fail_as_server_errors(
         pytest.skip("raw HTTP bodies need the endpoint")
     body = json.dumps({"TableName": owned.table, **parameters}).encode()
     assert _raw_status(owned.aws, owned.credentials, target, body) < 500
+
+
+class Federated:
+    """A user pool, an identity pool that trusts it, and one real ID and access token."""
+
+    def __init__(self, aws: Any) -> None:
+        idp, identity = aws.client("cognito-idp"), aws.client("cognito-identity")
+        self.idp, self.identity = idp, identity
+        self.pool_id = idp.create_user_pool(PoolName=aws.unique("fuzz-users"))["UserPool"]["Id"]
+        client_id = idp.create_user_pool_client(
+            UserPoolId=self.pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+        )["UserPoolClient"]["ClientId"]
+        idp.admin_create_user(UserPoolId=self.pool_id, Username="alice", MessageAction="SUPPRESS")
+        idp.admin_set_user_password(
+            UserPoolId=self.pool_id, Username="alice", Password="Corr3ct-Horse!", Permanent=True
+        )
+        tokens = idp.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "alice", "PASSWORD": "Corr3ct-Horse!"},
+        )["AuthenticationResult"]
+        self.id_token, self.access_token = tokens["IdToken"], tokens["AccessToken"]
+        self.provider = f"cognito-idp.{aws.region}.amazonaws.com/{self.pool_id}"
+        self.identity_pool_id = identity.create_identity_pool(
+            IdentityPoolName=aws.unique("fuzz").replace("-", "_"),
+            AllowUnauthenticatedIdentities=False,
+            CognitoIdentityProviders=[{"ProviderName": self.provider, "ClientId": client_id}],
+        )["IdentityPoolId"]
+
+
+@pytest.fixture(scope="module")
+def federated(aws: Any) -> Federated:
+    if aws.mode == "real":
+        pytest.skip("property tests make hundreds of calls: offline only")
+    return Federated(aws)
+
+
+def _mutated(token: str, position: int, replacement: str) -> str:
+    """The token with one character changed (never to the same character)."""
+    position %= len(token)
+    if token[position] == replacement or token[position] == ".":
+        replacement = "A" if token[position] != "A" else "B"
+        position = position if token[position] != "." else position - 1
+    return token[:position] + replacement + token[position + 1 :]
+
+
+# boto3 itself refuses empty strings, so every generated token has at least one character.
+jwt_like = (
+    st.lists(st.text(string.ascii_letters + string.digits + "-_", max_size=40), min_size=1, max_size=5)
+    .map(".".join)
+    .filter(bool)
+)
+
+
+@FAST
+@given(
+    logins=st.dictionaries(
+        st.text(min_size=1, max_size=60) | st.sampled_from(["accounts.example.com"]), jwt_like, max_size=3
+    )
+)
+def test_random_logins_never_get_an_identity(federated: Federated, logins: dict[str, str]) -> None:
+    """GetId with Logins that are not a valid token from a configured provider is refused with a 4xx.
+
+    Cognito Identity API, GetId (NotAuthorizedException / InvalidParameterException /
+    ResourceNotFoundException); nothing here is a valid sign-in, so no identity is handed out.
+    """
+    status, code = _status(
+        federated.identity.get_id, IdentityPoolId=federated.identity_pool_id, Logins=logins
+    )
+    assert 400 <= status < 500, (status, code)
+    assert code in {"NotAuthorizedException", "InvalidParameterException", "ResourceNotFoundException"}
+
+
+@FAST
+@given(position=st.integers(min_value=0), replacement=st.sampled_from(list("AbZ09-_x")))
+def test_a_tampered_id_token_is_refused(federated: Federated, position: int, replacement: str) -> None:
+    """Changing any character of a signed ID token makes GetId refuse it (the signature no longer verifies).
+
+    Cognito Developer Guide, "Verifying a JSON web token"; observed AWS message for a forged
+    token: "Invalid login token. Couldn't verify signed token." (amazon-cognito-identity-js#91).
+    """
+    tampered = _mutated(federated.id_token, position, replacement)
+    status, code = _status(
+        federated.identity.get_id,
+        IdentityPoolId=federated.identity_pool_id,
+        Logins={federated.provider: tampered},
+    )
+    assert (status, code) == (400, "NotAuthorizedException")
+
+
+@FAST
+@given(token=jwt_like | st.builds(_mutated, st.just("x"), st.integers(0), st.just("y")))
+def test_random_access_tokens_are_refused(federated: Federated, token: str) -> None:
+    """GetUser with anything but a live access token is NotAuthorizedException, never a server error.
+
+    Cognito User Pools API, GetUser (NotAuthorizedException).
+    """
+    status, code = _status(federated.idp.get_user, AccessToken=token or "x")
+    assert (status, code) == (400, "NotAuthorizedException")
+
+
+@FAST
+@given(position=st.integers(min_value=0), replacement=st.sampled_from(list("AbZ09-_x")))
+def test_a_tampered_access_token_is_refused(federated: Federated, position: int, replacement: str) -> None:
+    """Changing any character of a signed access token makes GetUser refuse it.
+
+    Cognito User Pools API, GetUser; Developer Guide "Verifying a JSON web token".
+    """
+    tampered = _mutated(federated.access_token, position, replacement)
+    status, code = _status(federated.idp.get_user, AccessToken=tampered)
+    assert (status, code) == (400, "NotAuthorizedException")
