@@ -72,3 +72,34 @@ def check(answers: Mapping[str, Any], questions: tuple[Question, ...] = RECAP) -
             print(f"✗ {question.key}: not quite ({answers[question.key]!r}). {question.why}")
     print(f"{right} of {len(questions)} right.")
     return right
+
+
+# Notebook 05's exercise: which pool stores what.
+STORES = (
+    Question(
+        "alice_email",
+        "user pool",
+        "The user pool is the directory: it keeps each user's attributes, email and email_verified included.",
+    ),
+    Question(
+        "alice_identity_id",
+        "identity pool",
+        "GetId hands it out and the identity pool keeps it; IAM sees it as "
+        "${cognito-identity.amazonaws.com:sub}.",
+    ),
+    Question(
+        "guest_role",
+        "identity pool",
+        "SetIdentityPoolRoles stores the authenticated and unauthenticated roles on the identity pool.",
+    ),
+    Question(
+        "password_policy",
+        "user pool",
+        "Passwords are the user pool's business: its Policies.PasswordPolicy is checked at sign-up.",
+    ),
+    Question(
+        "logins_link",
+        "identity pool",
+        "The identity pool records which providers' sign-ins an identity belongs to (its Logins).",
+    ),
+)

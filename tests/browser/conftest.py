@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,35 @@ def page(jupyterlab: str) -> Iterator[Any]:
             yield opened
         finally:
             browser.close()
+
+
+def _run_all_cells(page: Any, notebook: str, *, timeout_ms: int = 45_000) -> None:
+    """Open `notebook` in JupyterLab, clear its stored outputs and Run All; fail on any stderr output.
+
+    Clearing first means only this run's outputs can satisfy a test's checks. Autosave is off
+    (LAB_SETTINGS), so the stored notebook is never rewritten.
+    """
+    from playwright.sync_api import expect
+
+    page.goto(f"{page.lab_url}/lab/tree/{notebook}?reset")  # no tabs restored from an earlier test
+    page.locator(".jp-Notebook").wait_for(timeout=30_000)
+    # The kernel must be up before Run All, or the first cells queue behind its start.
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=30_000)
+    page.get_by_role("menuitem", name="Edit", exact=True).click()
+    page.get_by_text("Clear Outputs of All Cells", exact=True).click()
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_text("Run All Cells", exact=True).click()
+    last_prompt = page.locator(".jp-CodeCell .jp-InputArea-prompt").last
+    expect(last_prompt).to_have_text(re.compile(r"\[\d+\]:"), timeout=timeout_ms)
+    expect(page.locator(".jp-InputArea-prompt", has_text="[*]")).to_have_count(0)
+    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    assert page.get_by_text("Error displaying widget").count() == 0
+
+
+@pytest.fixture
+def run_all_cells() -> Callable[..., None]:
+    """`run_all_cells(page, notebook)`: open it in JupyterLab, clear its outputs, Run All, check."""
+    return _run_all_cells
 
 
 @pytest.fixture
