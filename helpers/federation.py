@@ -61,7 +61,13 @@ def sign_in_with_example_idp(lab: Lab, user: str, *, email: str | None = None) -
 
 
 def ensure_example_oidc_provider(lab: Lab) -> tuple[str, str]:
-    """Find or register the stand-in provider in IAM: (provider ARN, what happened)."""
+    """Find or register the stand-in provider in IAM: (provider ARN, what happened).
+
+    Never on real AWS: besides being unreachable there, an IAM OIDC provider is one per account
+    and issuer URL, so learners sharing an account would find, and clean up, each other's.
+    """
+    if lab.backend == AWS:
+        raise LabError(STAND_IN_UNREACHABLE)
     iam = lab.client("iam")
     for found in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
         if found["Arn"].endswith(f":oidc-provider/{EXAMPLE_PROVIDER}"):
@@ -76,8 +82,11 @@ def ensure_example_oidc_provider(lab: Lab) -> tuple[str, str]:
 
 
 def cognito_identity_jwks(lab: Lab) -> dict[str, Any]:
-    """Cognito Identity's public keys, from where this lab's AWS publishes them."""
-    url = f"{lab.endpoint_url}/.well-known/jwks_uri" if lab.backend == ENDPOINT else COGNITO_IDENTITY_JWKS_URL
+    """Cognito Identity's public keys, from where this lab's AWS publishes them.
+
+    Any endpoint URL is an offline AWS: a shared one, or the aws path's 127.0.0.1 test endpoint.
+    """
+    url = f"{lab.endpoint_url}/.well-known/jwks_uri" if lab.endpoint_url else COGNITO_IDENTITY_JWKS_URL
     reply = requests.get(url, timeout=10)
     reply.raise_for_status()
     return dict(reply.json())

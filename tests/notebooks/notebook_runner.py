@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
@@ -30,8 +31,11 @@ def notebook_paths() -> list[Path]:
     return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
-def execute(notebook: NotebookNode) -> NotebookNode:
-    """Run every cell in a fresh kernel started in notebooks/, as JupyterLab would."""
+def execute(notebook: NotebookNode, env: Mapping[str, str] | None = None) -> NotebookNode:
+    """Run every cell in a fresh kernel started in notebooks/, as JupyterLab would.
+
+    `env`: the kernel's whole environment (default: this process's), e.g. a real-AWS learner's.
+    """
     NotebookClient(
         notebook,
         timeout=120,
@@ -40,7 +44,7 @@ def execute(notebook: NotebookNode) -> NotebookNode:
         # Widget state is hundreds of kB that change on every run, and useless without a kernel.
         store_widget_state=False,
         resources={"metadata": {"path": str(NOTEBOOKS)}},
-    ).execute()
+    ).execute(**({"env": dict(env)} if env is not None else {}))
     return notebook
 
 

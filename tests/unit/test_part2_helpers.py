@@ -158,6 +158,8 @@ def test_stand_in_idp_on_real_aws_says_why_not(capsys: pytest.CaptureFixture[str
     assert "can't reach the lab's stand-in provider" in capsys.readouterr().out
     with pytest.raises(LabError, match="stand-in provider"):
         federation.sign_in_with_example_idp(real, "frank")
+    with pytest.raises(LabError, match="stand-in provider"):  # one per account: learners would share it
+        federation.ensure_example_oidc_provider(real)
 
 
 def test_oidc_provider_and_basic_flow_token_verification(offline: Lab) -> None:
