@@ -129,7 +129,7 @@ def page(jupyterlab: str) -> Iterator[Any]:
             browser.close()
 
 
-def _run_all_cells(page: Any, notebook: str, *, timeout_ms: int = 45_000) -> None:
+def _run_all_cells(page: Any, notebook: str, *, timeout_ms: int = 90_000) -> None:
     """Open `notebook` in JupyterLab, clear its stored outputs and Run All; fail on any stderr output.
 
     Clearing first means only this run's outputs can satisfy a test's checks. Autosave is off
@@ -146,7 +146,14 @@ def _run_all_cells(page: Any, notebook: str, *, timeout_ms: int = 45_000) -> Non
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_text("Run All Cells", exact=True).click()
     last_prompt = page.locator(".jp-CodeCell .jp-InputArea-prompt").last
-    expect(last_prompt).to_have_text(re.compile(r"\[\d+\]:"), timeout=timeout_ms)
+    try:
+        expect(last_prompt).to_have_text(re.compile(r"\[\d+\]:"), timeout=timeout_ms)
+    except AssertionError:
+        prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
+        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        ran = sum(1 for prompt in prompts if re.match(r"\[\d+\]", prompt))
+        detail = errors.first.inner_text()[:2000] if errors.count() else "no error output"
+        raise AssertionError(f"{notebook}: {ran} of {len(prompts)} code cells ran; {detail}") from None
     expect(page.locator(".jp-InputArea-prompt", has_text="[*]")).to_have_count(0)
     assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
     assert page.get_by_text("Error displaying widget").count() == 0
