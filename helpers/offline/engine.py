@@ -31,8 +31,8 @@ from .patching import Patches
 ACCOUNT_ID = "123456789012"  # moto's default account
 REGION = "us-east-1"
 # The lab's administrator: the usual offline test keys act as the account admin.
-ADMIN_ACCESS_KEY_ID = "testing"
-ADMIN_SECRET_ACCESS_KEY = "testing"
+ADMIN_ACCESS_KEY_ID = authz.ADMIN_ACCESS_KEY_ID
+ADMIN_SECRET_ACCESS_KEY = authz.ADMIN_SECRET_ACCESS_KEY
 
 # Each module patches its own targets; a module with state also has reset().
 _FEATURES = (
