@@ -141,10 +141,22 @@ def _run_all_cells(page: Any, notebook: str, *, timeout_ms: int = 90_000) -> Non
     page.locator(".jp-Notebook").wait_for(timeout=30_000)
     # The kernel must be up before Run All, or the first cells queue behind its start.
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=30_000)
+    # The indicator can read idle before the kernel is connected; wait for the kernel itself.
+    page.wait_for_function(
+        "() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'",
+        timeout=60_000,
+    )
     page.get_by_role("menuitem", name="Edit", exact=True).click()
     page.get_by_text("Clear Outputs of All Cells", exact=True).click()
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_text("Run All Cells", exact=True).click()
+    first_prompt = page.locator(".jp-CodeCell .jp-InputArea-prompt").first
+    for _ in range(2):  # a Run All sent while the kernel is still settling is sometimes dropped
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_text("Run All Cells", exact=True).click()
+        try:
+            expect(first_prompt).to_have_text(re.compile(r"\[(\*|\d+)\]:"), timeout=15_000)
+            break
+        except AssertionError:
+            continue
     last_prompt = page.locator(".jp-CodeCell .jp-InputArea-prompt").last
     try:
         expect(last_prompt).to_have_text(re.compile(r"\[\d+\]:"), timeout=timeout_ms)
