@@ -143,6 +143,10 @@ PASSWORD_RESET_REQUIRED = "Password reset required for the user"
 CLIENT_NOT_FOUND = "User pool client {client_id} does not exist."
 # UNCONFIRMED: moto's wording for AccountRecoverySetting admin_only.
 ADMIN_ONLY_RECOVERY = "Contact administrator to reset password."
+# UNCONFIRMED: a write the app client may not make (UpdateUserAttributes, SignUp). No AWS page
+# quotes it; community reports show this text from AWS (botocore output in
+# padok-team/cognito-scanner#6; aws/aws-sdk-js#1319, #3603; aws-amplify/amplify-js#5345).
+UNAUTHORIZED_ATTRIBUTE = "A client attempted to write unauthorized attribute"
 # UNCONFIRMED: RevokeToken's client-authentication failure (botocore lists
 # UnauthorizedException for it; no capture of the text was found).
 CLIENT_SECRET_INVALID = "Invalid client secret."
@@ -578,6 +582,68 @@ def _checking_update_client(original: Callable[..., Any]) -> Callable[..., Any]:
     return update_user_pool_client
 
 
+# --- Which attributes an app client may read and write ------------------------------------
+# What is confirmed (Developer Guide, "Attribute permissions and scopes", in the 2023 source
+# awsdocs/amazon-cognito-developer-guide user-pool-settings-attributes.md and as quoted from
+# today's page in jagregory/cognito-local#360): a client's ReadAttributes and WriteAttributes
+# apply to standard and custom attributes; writing one the client may not write is a
+# NotAuthorizedException; GetUser returns, and the ID token carries, only readable
+# attributes; every client may write the pool's required attributes. Admin operations
+# (AdminCreateUser, AdminUpdateUserAttributes) use IAM credentials and are not limited.
+#
+# A client created WITHOUT these lists (botocore CreateUserPoolClient, i.e. the API
+# Reference): it "can read the values of email_verified, phone_number_verified, and the
+# standard attributes", and "can write the values of the Standard attributes". So by default
+# `email_verified` / `phone_number_verified` are readable but not writable (also reported:
+# SignUp with email_verified refused, aws/aws-sdk-js#3603; "can be set using the admin API
+# only", amazon-cognito-identity-js#322), and custom attributes are not writable (the 2023
+# Developer Guide: "new custom attributes will not be available until you set read and write
+# permissions"; SignUp with a custom attribute refused, amazon-cognito-identity-js#397).
+# UNCONFIRMED, and contradicted elsewhere: the AWS CDK documents the default of both lists as
+# "all standard and custom attributes", and the old console said "All attributes are readable
+# and writable by default because none are selected" (aws-aspnet-cognito-identity-provider#89).
+# The engine follows the API Reference for writes; for reads it keeps custom attributes
+# readable by default, as tokens quoted in public issues carry `custom:` claims (UNCONFIRMED:
+# the API Reference names only the standard attributes).
+VERIFIED_FLAGS = ("email_verified", "phone_number_verified")
+
+
+def is_verified(value: str | None) -> bool:
+    """AWS treats "True", "TRUE" and "true" alike (AdminCreateUser with "True" verifies the
+    address, aws-amplify/amplify-js#8205); GetUser echoes the value as it was given."""
+    return isinstance(value, str) and value.lower() == "true"
+
+
+def _required_attributes(pool: CognitoIdpUserPool) -> set[str]:
+    return {name for name, attribute in pool.schema_attributes.items() if attribute.required}
+
+
+def may_read(client: CognitoIdpUserPoolClient | None, name: str) -> bool:
+    """May this client's users see the attribute `name` (GetUser, ID tokens)? `sub` always."""
+    readable = client.extended_config.get("ReadAttributes") if client is not None else None
+    if name == "sub" or not readable:
+        return not name.startswith("dev:")
+    return name in readable
+
+
+def may_write(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, name: str) -> bool:
+    """May a user of this client set the attribute `name` (SignUp, UpdateUserAttributes)?"""
+    if name in _required_attributes(pool):
+        return True
+    writable = client.extended_config.get("WriteAttributes")
+    if writable:
+        return name in writable
+    standard = set(CognitoIdpUserPoolAttribute.STANDARD_SCHEMA) - {"sub", *VERIFIED_FLAGS}
+    return name in standard
+
+
+def _check_writable(
+    pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, attributes: Iterable[dict[str, str]]
+) -> None:
+    if any(not may_write(pool, client, attribute["Name"]) for attribute in attributes):
+        raise NotAuthorizedError(UNAUTHORIZED_ATTRIBUTE)
+
+
 # --- Pool ids --------------------------------------------------------------------------
 _POOL_ID_ALPHABET = string.ascii_letters + string.digits
 
@@ -704,18 +770,14 @@ def _create_id_token(
 ) -> tuple[str, int]:
     """ID token claims (DG "Understanding the identity (ID) token").
 
-    The user's attributes come along unless the client's ReadAttributes
-    narrows them: botocore says a client without ReadAttributes can read the
-    standard attributes and their *_verified flags. Custom attributes are
-    included for such a client too (UNCONFIRMED: botocore names only the
-    standard ones, but tokens quoted in public issues carry `custom:` claims).
-    `email_verified` and `phone_number_verified` are JSON booleans, false
-    when never set.
+    The user's attributes the client may read come along (`may_read`: all of
+    them without ReadAttributes, custom ones UNCONFIRMED). `email_verified` and
+    `phone_number_verified` are JSON booleans (the DG's example token), true for
+    "true" in any case, false when never set.
     """
     user = self._get_user(username)
     client = self.clients[client_id]
     lifetime = _lifetime(client, "IdToken")
-    readable = client.extended_config.get("ReadAttributes")
     claims, now = _common_claims(self, user, origin_jti)
     groups = _sorted_groups(user)
     roles = list(dict.fromkeys(g.role_arn for g in groups if g.role_arn))
@@ -730,9 +792,8 @@ def _create_id_token(
         if channel in attributes:
             attributes.setdefault(f"{channel}_verified", "false")
     for name, value in attributes.items():
-        if name == "sub" or name.startswith("dev:") or (readable and name not in readable):
-            continue
-        claims[name] = value == "true" if name in ("email_verified", "phone_number_verified") else value
+        if name != "sub" and may_read(client, name):
+            claims[name] = is_verified(value) if name in VERIFIED_FLAGS else value
     claims.update(
         {
             "cognito:username": user.username,
@@ -790,6 +851,39 @@ def _guarding_access_token(original: Callable[[Any], Any]) -> Callable[[Any], An
         return original(self)
 
     return guarded
+
+
+def _client_of_access_token(token: str) -> tuple[CognitoIdpUserPool, CognitoIdpUserPoolClient | None]:
+    """The pool and app client a (checked) access token was issued by."""
+    sign_in = _sign_ins[verify_user_pool_token(token)["origin_jti"]]
+    pool = _find_pool(sign_in.pool_id)
+    assert pool is not None  # _check_access_token found the user in it
+    return pool, pool.clients.get(sign_in.client_id)
+
+
+def _reading_permitted_attributes(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """GetUser shows only the attributes the token's app client may read."""
+
+    def get_user(self: Any) -> Any:
+        result = original(self)
+        _, client = _client_of_access_token(self._get_param("AccessToken"))
+        body = result.result
+        body["UserAttributes"] = [a for a in body["UserAttributes"] if may_read(client, a["Name"])]
+        return result
+
+    return get_user
+
+
+def _writing_permitted_attributes(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """UpdateUserAttributes may set only what the token's app client may write."""
+
+    def update_user_attributes(self: Any) -> Any:
+        pool, client = _client_of_access_token(self._get_param("AccessToken"))
+        if client is not None:
+            _check_writable(pool, client, self._get_param("UserAttributes") or [])
+        return original(self)
+
+    return update_user_attributes
 
 
 # Operations that act on the caller's own AccessToken (moto implements these).
@@ -889,7 +983,7 @@ def _recovery_channel(pool: CognitoIdpUserPool, user: CognitoIdpUser) -> tuple[s
         attribute, medium = (
             ("email", "EMAIL") if mechanism["Name"] == "verified_email" else ("phone_number", "SMS")
         )
-        if attributes.get(attribute) and attributes.get(f"{attribute}_verified") == "true":
+        if attributes.get(attribute) and is_verified(attributes.get(f"{attribute}_verified")):
             return attribute, medium, attributes[attribute]
     raise InvalidParameterException(NO_VERIFIED_RECOVERY)
 
@@ -1204,6 +1298,9 @@ def _sign_up(self: Any) -> ActionResult:
         raise NotAuthorizedError(SIGN_UP_NOT_PERMITTED)
     if pool._get_user(username) is not None:
         raise UsernameExistsException(USERNAME_EXISTS)
+    # Before the schema: an attribute no client may write is "unauthorized", even one the
+    # schema lacks (`phonenumber` in aws-amplify/amplify-js#5345).
+    _check_writable(pool, client, attributes)
     _check_attributes(pool, username, attributes)
     user, _ = backend.sign_up(client_id, username, self._get_param("Password"), attributes)
     # An address given at sign-up is on record but not yet proven: AWS lists it as
@@ -1396,6 +1493,9 @@ def install(patches: Patches) -> None:
     patches.wrap(response_class, "respond_to_auth_challenge", _responding_to_challenge)
     patches.wrap(response_class, "admin_create_user", _checking_admin_create_user)
     patches.wrap(response_class, "admin_confirm_sign_up", _checking_admin_confirm)
+    patches.wrap(response_class, "get_user", _reading_permitted_attributes)
+    patches.wrap(response_class, "update_user_attributes", _writing_permitted_attributes)
+    # Wrapped last, so the token is checked before anything else.
     for name in _ACCESS_TOKEN_OPERATIONS:
         patches.wrap(response_class, name, _guarding_access_token)
 
