@@ -1339,10 +1339,38 @@ def _confirm_sign_up(self: Any) -> EmptyResult:
     return EmptyResult()
 
 
+def _hidden_user(client: CognitoIdpUserPoolClient, user: CognitoIdpUser | None) -> bool:
+    """With PreventUserExistenceErrors=ENABLED, code-sending operations answer for an unknown
+    or disabled user as if a code went out (DG "Managing user existence error responses")."""
+    return _prevents_existence_errors(client) and (user is None or not user.enabled)
+
+
+def _simulated_delivery(pool: CognitoIdpUserPool, username: str) -> dict[str, str]:
+    """CodeDeliveryDetails for a code that was never sent.
+
+    The DG: the simulated medium "is determined by the input user name format and
+    verification settings of the user pool". UNCONFIRMED: the simulated Destination AWS
+    shows; here it is masked like a real one and stable per user name, so two calls do not
+    tell an existing user from a missing one.
+    """
+    if validate_username_format(username, _format="email"):
+        attribute, medium, destination = "email", "EMAIL", username
+    elif validate_username_format(username, _format="phone_number"):
+        attribute, medium, destination = "phone_number", "SMS", username
+    elif "phone_number" in (pool.extended_config.get("AutoVerifiedAttributes") or []):
+        digits = str(int(_srp_salt(pool.id, username, "destination"), 16))[-10:]
+        attribute, medium, destination = "phone_number", "SMS", f"+1{digits}"
+    else:
+        attribute, medium, destination = "email", "EMAIL", f"{username}@{username}"
+    return {"Destination": _mask(medium, destination), "DeliveryMedium": medium, "AttributeName": attribute}
+
+
 def _resend_confirmation_code(self: Any) -> ActionResult:
     username = self._get_param("Username")
     _, pool, client = _find_client(self._get_param("ClientId"))
     _check_secret_hash(client, self._get_param("SecretHash"), [username], auth_parameter=False)
+    if _hidden_user(client, pool._get_user(username)):
+        return ActionResult({"CodeDeliveryDetails": _simulated_delivery(pool, username)})
     user = _user_for_code(pool, username)
     if _status(user) == "CONFIRMED":
         raise InvalidParameterException(ALREADY_CONFIRMED)
@@ -1359,8 +1387,16 @@ def _forgot_password(self: Any) -> ActionResult:
     username = self._get_param("Username")
     _, pool, client = _find_client(self._get_param("ClientId"))
     _check_secret_hash(client, self._get_param("SecretHash"), [username], auth_parameter=False)
+    if _hidden_user(client, pool._get_user(username)):
+        return ActionResult({"CodeDeliveryDetails": _simulated_delivery(pool, username)})
     user = _user_for_code(pool, username)
-    channel = _recovery_channel(pool, user)
+    try:
+        channel = _recovery_channel(pool, user)
+    except InvalidParameterException:
+        # "doesn't have a verified delivery mechanism": simulated too, under ENABLED.
+        if _prevents_existence_errors(client):
+            return ActionResult({"CodeDeliveryDetails": _simulated_delivery(pool, username)})
+        raise
     details = _send_code(
         pool, user, channel, purpose="reset", kind="ForgotPassword", lifetime=RESET_CODE_SECONDS
     )
@@ -1371,6 +1407,8 @@ def _confirm_forgot_password(self: Any) -> EmptyResult:
     username = self._get_param("Username")
     backend, pool, client = _find_client(self._get_param("ClientId"))
     _check_secret_hash(client, self._get_param("SecretHash"), [username], auth_parameter=False)
+    if _hidden_user(client, pool._get_user(username)):
+        raise CodeMismatchException(CODE_MISMATCH)  # DG "Managing user existence error responses"
     user = _user_for_code(pool, username)
     # With no ForgotPassword before it, AWS answers ExpiredCodeException (DG "Managing error responses").
     code = self._get_param("ConfirmationCode")
