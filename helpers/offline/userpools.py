@@ -67,6 +67,7 @@ from moto.cognitoidp.models import (
 from moto.cognitoidp.utils import validate_username_format
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult, EmptyResult
+from moto.moto_api._internal import mock_random
 from pycognito import aws_srp
 
 from . import clock, mailbox
@@ -296,8 +297,9 @@ def _new_rsa_key() -> rsa.RSAPrivateKey:
 
 
 def _new_kid() -> str:
-    # Cognito's kids are base64 of 32 bytes, e.g. "abcd...XYZ=".
-    return base64.b64encode(secrets.token_bytes(32)).decode()
+    # Cognito's kids are base64 of 32 bytes, e.g. "abcd...XYZ=". Ids (unlike keys and secrets)
+    # come from moto's random source, so a seeded run (`/moto-api/seed`) repeats them.
+    return base64.b64encode(mock_random.getrandbits(256).to_bytes(32, "big")).decode()
 
 
 _key_factory = _KeyFactory()
@@ -652,16 +654,35 @@ def _aws_shaped_pool_id(original: Callable[..., None]) -> Callable[..., None]:
     """Pool ids as AWS makes them: `<region>_` and nine letters or digits (moto uses 32 hex).
 
     Source: the CreateUserPool examples in the API reference (`us-east-1_EXAMPLE`,
-    9 characters after the underscore) and every published pool id.
+    9 characters after the underscore) and every published pool id. The nine
+    characters are moto's own id re-spelt, so moto's id strategy
+    (`MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY=HASH`: the same pool settings give the
+    same id) and its seeded randomness (`/moto-api/seed`) still decide them.
     """
 
     def __init__(self: CognitoIdpUserPool, account_id: str, region: str, *args: Any, **kwargs: Any) -> None:
         original(self, account_id, region, *args, **kwargs)
-        suffix = "".join(secrets.choice(_POOL_ID_ALPHABET) for _ in range(9))
+        number = int(self.id.split("_", 1)[1], 16)
+        suffix = ""
+        for _ in range(9):
+            number, digit = divmod(number, len(_POOL_ID_ALPHABET))
+            suffix += _POOL_ID_ALPHABET[digit]
         self.id = f"{region}_{suffix}"
         self.arn = f"{self.arn.rsplit('/', 1)[0]}/{self.id}"
 
     return __init__
+
+
+def _forgetting_keys(original: Callable[..., None]) -> Callable[..., None]:
+    """A deleted pool's keys go with it: a pool made again with the same id (moto's HASH id
+    strategy) must not accept tokens the old one signed."""
+
+    def delete_user_pool(self: CognitoIdpBackend, user_pool_id: str) -> None:
+        original(self, user_pool_id)
+        with _lock:
+            _pool_keys.pop(user_pool_id, None)
+
+    return delete_user_pool
 
 
 # --- Tokens ---------------------------------------------------------------------------
@@ -695,7 +716,7 @@ def _recording_sign_in(original: Callable[..., tuple[str, str]]) -> Callable[...
                 username=self._get_user(username).username,
                 auth_time=int(now),
                 refresh_expires_at=now + _lifetime(self.clients[client_id], "RefreshToken"),
-                event_id=str(uuid.uuid4()),
+                event_id=str(mock_random.uuid4()),
             )
             _refresh_origin[refresh_token] = origin_jti
         return refresh_token, origin_jti
@@ -738,7 +759,7 @@ def _common_claims(
             "event_id": sign_in.event_id,
             "auth_time": sign_in.auth_time,  # refreshing keeps the original sign-in time
             "iat": now,
-            "jti": str(uuid.uuid4()),
+            "jti": str(mock_random.uuid4()),
         }
     )
     return claims, now
@@ -999,7 +1020,8 @@ def _send_code(
 ) -> dict[str, str]:
     """Make a fresh code (the previous one stops working), mail it, describe the delivery."""
     attribute, medium, destination = channel
-    code = f"{secrets.randbelow(10**6):06d}"
+    # From moto's random source like moto's own codes, so a seeded run repeats them.
+    code = f"{mock_random.randint(0, 999_999):06d}"
     with _lock:
         _codes[(pool.id, user.username, purpose)] = _PendingCode(code, clock.now() + lifetime, attribute)
     config = pool.extended_config
@@ -1516,6 +1538,7 @@ def install(patches: Patches) -> None:
     patches.replace(pool_class, "create_id_token", _create_id_token)
     patches.wrap(pool_class, "sign_out", _revoking_sign_ins)
     patches.replace(backend_class, "_validate_password", _validate_password)
+    patches.wrap(backend_class, "delete_user_pool", _forgetting_keys)
     patches.wrap(backend_class, "create_user_pool_client", _checking_create_client)
     patches.wrap(backend_class, "update_user_pool_client", _checking_update_client)
 
