@@ -71,9 +71,6 @@ _IAM_ACTION_NAMES = {
     ("s3", "DeleteObjects"): "DeleteObject",
 }
 
-# moto's name for a service -> the name it signs with (its credential scope) and IAM uses.
-_SIGNING_NAME = {"awslambda": "lambda", "apigatewayv2": "apigateway"}
-
 
 @dataclass(frozen=True)
 class Caller:
@@ -464,8 +461,19 @@ def _called_service(response: Any) -> str:
     Not the credential scope's service: a request signed for another service is still
     answered by, and in the shape of, the service it was sent to.
     """
-    name = getattr(response, "service_name", "") or ""
-    return _SIGNING_NAME.get(name, name)
+    return _signing_name(getattr(response, "boto3_service_name", "") or "")
+
+
+@functools.cache
+def _signing_name(service: str) -> str:
+    """The name a service signs with, from its botocore model (`apigatewayv2` signs as `apigateway`)."""
+    from botocore.exceptions import UnknownServiceError
+    from moto.core.utils import get_service_model
+
+    try:
+        return str(get_service_model(service).signing_name)
+    except UnknownServiceError:
+        return service
 
 
 # The signature's credential scope names another service (observed JSON answers:
