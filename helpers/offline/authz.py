@@ -19,6 +19,7 @@ Every decision is kept in a short log so a notebook can ask *why*.
 from __future__ import annotations
 
 import collections
+import functools
 import json
 import threading
 from dataclasses import dataclass
@@ -34,35 +35,30 @@ from .patching import Patches
 ADMIN_ACCESS_KEY_ID = "testing"
 ADMIN_SECRET_ACCESS_KEY = "testing"
 
-# Operations AWS accepts without SigV4 credentials: the user-facing halves of
-# Cognito and the web-identity half of STS. (AWS API references: each is
-# documented as "does not require AWS credentials" / "unauthenticated API".)
-PUBLIC_OPERATIONS = {
-    "cognito-idp": {
-        "SignUp",
-        "ConfirmSignUp",
-        "ResendConfirmationCode",
-        "InitiateAuth",
-        "RespondToAuthChallenge",
-        "GetUser",
-        "ForgotPassword",
-        "ConfirmForgotPassword",
-        "ChangePassword",
-        "GlobalSignOut",
-        "RevokeToken",
-        "UpdateUserAttributes",
-        "DeleteUser",
-        "GetUserAttributeVerificationCode",
-        "VerifyUserAttribute",
-    },
-    "cognito-identity": {
-        "GetId",
-        "GetCredentialsForIdentity",
-        "GetOpenIdToken",
-        "UnlinkIdentity",
-    },
-    "sts": {"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"},
-}
+# Operations AWS serves without SigV4 credentials: the user-facing halves of Cognito
+# (sign-up, sign-in, the calls authorised by a user's access token) and the web-identity
+# half of STS. The service models botocore ships say so per operation (`"auth":
+# ["smithy.api#noAuth"]`, formerly `"authtype": "none"`), which is also why botocore
+# sends them unsigned; the API Reference pages say "Amazon Cognito doesn't evaluate
+# IAM policies in requests for this API operation".
+_SERVICES_WITH_PUBLIC_OPERATIONS = ("cognito-idp", "cognito-identity", "sts")
+
+
+@functools.cache
+def public_operations(service: str) -> frozenset[str]:
+    """The operations of `service` its botocore model marks as unsigned (loaded on first use)."""
+    if service not in _SERVICES_WITH_PUBLIC_OPERATIONS:
+        return frozenset()
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model(service)
+    operations = model._service_description["operations"]
+    return frozenset(
+        name
+        for name, operation in operations.items()
+        if operation.get("authtype") == "none" or operation.get("auth") == ["smithy.api#noAuth"]
+    )
+
 
 # Where the action name is not the IAM action (boto3 operation -> IAM action).
 _IAM_ACTION_NAMES = {
@@ -74,8 +70,6 @@ _IAM_ACTION_NAMES = {
     ("s3", "ListBuckets"): "ListAllMyBuckets",
     ("s3", "DeleteObjects"): "DeleteObject",
 }
-
-_SERVICE_OF_SIGNING_NAME = {"cognito-idp": "cognito-idp", "cognito-identity": "cognito-identity"}
 
 
 @dataclass(frozen=True)
@@ -376,7 +370,7 @@ def _operation(response: Any, service: str) -> str:
 
 
 def _is_public(service: str, operation: str) -> bool:
-    return operation in PUBLIC_OPERATIONS.get(service, set())
+    return operation in public_operations(service)
 
 
 _SIGNATURE_MESSAGE = (
@@ -397,21 +391,58 @@ class _SigningKey:
         )
 
 
+def _signed_payload(response: Any) -> Any:
+    """The payload the client signed.
+
+    moto signs `raw body or parsed parameters`; the parameters are right only for a
+    form post the server has already parsed (IAM and STS at the endpoint, where
+    werkzeug consumes the form). A bodiless GET, HEAD or DELETE (Lambda's and API
+    Gateway's REST calls) was signed over an empty payload, not over its query string.
+    """
+    if response.raw_body:
+        return response.raw_body
+    content_type = response.headers.get("Content-Type") or ""
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return response.data
+    return b""
+
+
+_signature_checks: dict[type, type] = {}
+
+
+def _signature_check_class(base: type) -> type:
+    """moto's request class for this service, signing over `_signed_payload` instead."""
+    found = _signature_checks.get(base)
+    if found is None:
+
+        class SignatureCheck(base):  # type: ignore[valid-type, misc]
+            def _create_aws_request(self) -> Any:
+                request = super()._create_aws_request()
+                request.data = self.signed_payload
+                return request
+
+        found = _signature_checks[base] = SignatureCheck
+    return found
+
+
 def _check_signature(
     response: Any, iam_request_cls: Any, caller: Caller, scope: tuple[str, str, str]
 ) -> None:
     """Recompute the SigV4 signature with the caller's secret (moto's own code).
 
     A wrong secret key gets AWS's SignatureDoesNotMatch, as moto does under
-    enforcement; moto's request class is reused, only its key lookup is ours.
+    enforcement; moto's request class is reused, only its key lookup and the
+    payload it hashes are ours.
     """
-    check = iam_request_cls.__new__(iam_request_cls)
+    cls = _signature_check_class(iam_request_cls)
+    check = cls.__new__(cls)
     # A full URL, not just the path: botocore would read a path starting with "//"
     # (the S3 key "/") as a host and sign a different canonical request.
     url = urlparse(response.uri)
     path = f"{url.scheme}://{url.netloc}{response.raw_path}"
     check._method, check._path = response.method, f"{path}?{url.query}" if url.query else path
     check._data, check._body, check._headers = response.data, response.raw_body, response.headers
+    check.signed_payload = _signed_payload(response)
     check._region, check._service = scope[1], scope[2]
     check._access_key = _SigningKey(caller)
     try:
@@ -419,21 +450,66 @@ def _check_signature(
     except HTTPException:
         if _protocol(scope[2]) != "json":
             raise  # moto already answers S3, IAM and STS as AWS does
-        raise error_response("json", 400, "InvalidSignatureException", _SIGNATURE_MESSAGE) from None
+        # REST services answer 403 (a REST service's InvalidSignatureException in aws/aws-sdk-go#1850).
+        status = 403 if scope[2] in _REST_SERVICES else 400
+        raise error_response("json", status, "InvalidSignatureException", _SIGNATURE_MESSAGE) from None
+
+
+def _called_service(response: Any) -> str:
+    """The service that received the request, by the name it signs with (`lambda`, not `awslambda`).
+
+    Not the credential scope's service: a request signed for another service is still
+    answered by, and in the shape of, the service it was sent to.
+    """
+    return _signing_name(getattr(response, "boto3_service_name", "") or "")
+
+
+@functools.cache
+def _signing_name(service: str) -> str:
+    """The name a service signs with, from its botocore model (`apigatewayv2` signs as `apigateway`)."""
+    from botocore.exceptions import UnknownServiceError
+    from moto.core.utils import get_service_model
+
+    try:
+        return str(get_service_model(service).signing_name)
+    except UnknownServiceError:
+        return service
+
+
+# The signature's credential scope names another service (observed JSON answers:
+# {"__type":"InvalidSignatureException","message":"Credential should be scoped to correct
+# service: 'sagemaker'. "}, status 400, disneystreaming/smithy4s#1568, JuliaCloud/AWS.jl#334;
+# status 403 from a REST service, aws/aws-sdk-go#1850).
+_WRONG_SCOPE = "Credential should be scoped to correct service: '{service}'. "
+# UNCONFIRMED: S3's and the query services' answers to a wrongly scoped credential; no
+# capture was found. S3 is commonly quoted with this AuthorizationHeaderMalformed text.
+_S3_WRONG_SCOPE = (
+    'The authorization header is malformed; incorrect service "{scoped}". This endpoint belongs to "s3".'
+)
+_REST_SERVICES = ("lambda", "apigateway")
+
+
+def _wrong_scope(service: str, scoped: str) -> AwsError:
+    if service == "s3":
+        message = _S3_WRONG_SCOPE.format(scoped=scoped)
+        return error_response("s3", 400, "AuthorizationHeaderMalformed", message)
+    if _protocol(service) == "query":
+        return error_response("query", 403, "SignatureDoesNotMatch", _WRONG_SCOPE.format(service=service))
+    status = 403 if service in _REST_SERVICES else 400
+    return error_response("json", status, "InvalidSignatureException", _WRONG_SCOPE.format(service=service))
 
 
 def authorize(response: Any, iam_request_cls: Any, resource: str = "*") -> None:
     """Replacement for moto's `_authenticate_and_authorize_action`."""
-    service = response.service_name if hasattr(response, "service_name") else ""
+    service = _called_service(response)
     scope = _credential_scope(response)
-    if scope is not None:
-        service = scope[2]
-    service = "s3" if service == "s3" or type(response).__name__ == "S3Response" else service
     operation = _operation(response, service)
     if _is_public(service, operation):
         return
     if scope is None:
         raise _credential_error("unsigned", service)
+    if scope[2] != service:
+        raise _wrong_scope(service, scope[2])
 
     access_key_id = scope[0]
     account_id = response.current_account

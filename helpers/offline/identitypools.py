@@ -44,7 +44,6 @@ import copy
 import json
 import re
 import threading
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +51,7 @@ from typing import Any
 import jwt
 from moto.cognitoidentity.exceptions import InvalidNameException
 from moto.core.exceptions import JsonRESTError
+from moto.moto_api._internal import mock_random
 
 from . import clock, oidcproviders, rolemapping, userpools, webidentity
 from .patching import Patches
@@ -669,7 +669,7 @@ def _validate_logins(account_id: str, pool: Any, logins: Mapping[str, Any]) -> l
 
 def _new_identity(pool_id: str) -> Identity:
     now = clock.now()
-    identity = Identity(f"{pool_id.split(':')[0]}:{uuid.uuid4()}", pool_id, now, now)
+    identity = Identity(f"{pool_id.split(':')[0]}:{mock_random.uuid4()}", pool_id, now, now)
     _identities[identity.identity_id] = identity
     return identity
 

@@ -4,14 +4,87 @@ moto validates permission policies well (its messages were checked against
 IAM) but lets an identity policy name a Principal, and never validates the
 trust policy given to CreateRole. After moto's own checks, the same document
 goes through `iam.parse_policy`, which adds those rules with IAM's messages.
+
+Trust policies (CreateRole, UpdateAssumeRolePolicy) also get IAM's rule for
+identity-pool roles: a role that Cognito Identity may assume must be limited to
+identity pools (`identity_pool_trust_problem`).
 """
 
 from __future__ import annotations
 
+import fnmatch
+import json
 from typing import Any
 
 from . import iam
 from .patching import Patches
+
+COGNITO_IDENTITY = "cognito-identity.amazonaws.com"
+AUDIENCE_KEY = f"{COGNITO_IDENTITY}:aud"
+# What IAM requires (Cognito Developer Guide, "IAM roles", "Set up a trust policy", read in
+# the guide's translations, whose English original was not reachable: "If the Principal of an
+# IAM role trust policy is an identity pool service principal like
+# cognito-identity.amazonaws.com, you can't create or modify a role trust policy to permit any
+# identity pool to assume the role"; STS API Reference, AssumeRoleWithWebIdentity RoleArn:
+# such trust policies "must contain the cognito-identity.amazonaws.com:aud condition key").
+# An `amr` condition alone still lets any identity pool assume the role, so the engine asks
+# for an `aud` condition that names identity pools (not a negated operator, not "*").
+# UNCONFIRMED: IAM's message text; the code and status are IAM's for a refused document.
+ANY_IDENTITY_POOL = (
+    "Trust policy for cognito-identity.amazonaws.com must limit cognito-identity.amazonaws.com:aud "
+    "to your identity pools."
+)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _trusts_cognito_identity(statement: dict[str, Any]) -> bool:
+    principal = statement.get("Principal")
+    if not isinstance(principal, dict):
+        return False
+    names = [name for kind in ("Federated", "Service") for name in _as_list(principal.get(kind, []))]
+    return COGNITO_IDENTITY in names
+
+
+def _allows_web_identity(statement: dict[str, Any]) -> bool:
+    def matches(pattern: str) -> bool:
+        return fnmatch.fnmatchcase("sts:assumerolewithwebidentity", pattern.lower())
+
+    if "NotAction" in statement:
+        return not any(matches(p) for p in _as_list(statement["NotAction"]))
+    return any(matches(p) for p in _as_list(statement.get("Action", [])))
+
+
+def _limits_audience(condition: dict[str, Any]) -> bool:
+    for operator, block in condition.items():
+        name = operator.lower()
+        if "not" in name or name.startswith("null") or not isinstance(block, dict):
+            continue
+        for key, value in block.items():
+            if key.lower() == AUDIENCE_KEY and any(str(v).strip("*") for v in _as_list(value)):
+                return True
+    return False
+
+
+def identity_pool_trust_problem(document: str | dict[str, Any]) -> str | None:
+    """IAM's objection to a trust policy letting any identity pool assume the role, or None.
+
+    Each Allow statement that trusts cognito-identity.amazonaws.com with
+    sts:AssumeRoleWithWebIdentity must carry a condition on its `aud` key. Expects a
+    document IAM's other rules already accepted.
+    """
+    policy = json.loads(document) if isinstance(document, str) else document
+    for statement in _as_list(policy.get("Statement", [])):
+        if (
+            statement.get("Effect") == "Allow"
+            and _trusts_cognito_identity(statement)
+            and _allows_web_identity(statement)
+            and not _limits_audience(statement.get("Condition") or {})
+        ):
+            return ANY_IDENTITY_POOL
+    return None
 
 
 def _also_check(kind: str, ours_first: bool) -> Any:
@@ -29,6 +102,9 @@ def _also_check(kind: str, ours_first: bool) -> Any:
                 raise MalformedPolicyDocument(problem.message) from None
             if ours_first:
                 original(validator)
+            problem = identity_pool_trust_problem(validator._policy_document) if kind == "trust" else None
+            if problem is not None:
+                raise MalformedPolicyDocument(problem)
 
         return validate
 

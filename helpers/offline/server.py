@@ -26,6 +26,7 @@ Google"; not an AWS service):
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -95,6 +96,50 @@ def _lab_route(environ: Environ, start_response: StartResponse) -> Iterable[byte
     return _json(start_response, "404 Not Found", {"message": f"no lab route {method} {path}"})
 
 
+# One endpoint serves every service, so the service a request was sent to is read from the
+# request itself: the JSON protocols name it in X-Amz-Target, IAM and STS in the form's Version.
+_TARGET_PREFIXES = {
+    "AWSCognitoIdentityProviderService": "cognito-idp",
+    "AWSCognitoIdentityService": "cognito-identity",
+    "DynamoDB_20120810": "dynamodb",
+}
+_QUERY_VERSIONS = {"2010-05-08": "iam", "2011-06-15": "sts"}
+_CREDENTIAL = re.compile(r"Credential=([^,\s]*)")
+
+
+def _dispatcher_class() -> type:
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    class Dispatcher(DomainDispatcherApplication):  # type: ignore[misc]
+        """moto's dispatcher, routing by the service called rather than the one the key is scoped to.
+
+        moto picks the backend from the signature's credential scope; AWS answers at the
+        endpoint a request is sent to, and refuses a credential scoped to another service
+        there (`authz`). REST calls (S3, Lambda, API Gateway) name no service, so they
+        are still routed by their scope.
+        """
+
+        def infer_service_region_host(self, environ: Environ, path: str) -> str | None:
+            authorization = environ.get("HTTP_AUTHORIZATION") or ""
+            found = _CREDENTIAL.search(authorization)
+            intended = self._called(environ)
+            scope = found.group(1).split("/") if found else []
+            if intended and len(scope) == 5 and scope[3] != intended:
+                scope[3] = intended
+                rescoped = authorization.replace(found.group(0), "Credential=" + "/".join(scope), 1)
+                return super().infer_service_region_host({**environ, "HTTP_AUTHORIZATION": rescoped}, path)
+            return super().infer_service_region_host(environ, path)
+
+        def _called(self, environ: Environ) -> str | None:
+            target = environ.get("HTTP_X_AMZ_TARGET") or ""
+            if target:
+                return _TARGET_PREFIXES.get(target.split(".", 1)[0])
+            version = parse_qs(self._get_body(environ) or "").get("Version")
+            return _QUERY_VERSIONS.get(version[0]) if version else None
+
+    return Dispatcher
+
+
 class _LabApplication:
     def __init__(self, moto_app: Callable[[Environ, StartResponse], Iterable[bytes]]) -> None:
         self._moto_app = moto_app
@@ -133,16 +178,12 @@ class Server:
 
 def serve(port: int = 0, *, reset_state: bool = True) -> Server:
     """Start the endpoint on 127.0.0.1:`port` (0: any free port) in a thread."""
-    from moto.moto_server.werkzeug_app import (
-        DomainDispatcherApplication,
-        MotoRequestHandler,
-        create_backend_app,
-    )
+    from moto.moto_server.werkzeug_app import MotoRequestHandler, create_backend_app
 
     engine.install()
     if reset_state:
         engine.reset()
-    app = _LabApplication(DomainDispatcherApplication(create_backend_app))
+    app = _LabApplication(_dispatcher_class()(create_backend_app))
     server = make_server(_LOOPBACK, port, app, threaded=True, request_handler=MotoRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="offline-aws", daemon=True)
     thread.start()

@@ -67,6 +67,7 @@ from moto.cognitoidp.models import (
 from moto.cognitoidp.utils import validate_username_format
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult, EmptyResult
+from moto.moto_api._internal import mock_random
 from pycognito import aws_srp
 
 from . import clock, mailbox
@@ -143,6 +144,10 @@ PASSWORD_RESET_REQUIRED = "Password reset required for the user"
 CLIENT_NOT_FOUND = "User pool client {client_id} does not exist."
 # UNCONFIRMED: moto's wording for AccountRecoverySetting admin_only.
 ADMIN_ONLY_RECOVERY = "Contact administrator to reset password."
+# UNCONFIRMED: a write the app client may not make (UpdateUserAttributes, SignUp). No AWS page
+# quotes it; community reports show this text from AWS (botocore output in
+# padok-team/cognito-scanner#6; aws/aws-sdk-js#1319, #3603; aws-amplify/amplify-js#5345).
+UNAUTHORIZED_ATTRIBUTE = "A client attempted to write unauthorized attribute"
 # UNCONFIRMED: RevokeToken's client-authentication failure (botocore lists
 # UnauthorizedException for it; no capture of the text was found).
 CLIENT_SECRET_INVALID = "Invalid client secret."
@@ -292,8 +297,9 @@ def _new_rsa_key() -> rsa.RSAPrivateKey:
 
 
 def _new_kid() -> str:
-    # Cognito's kids are base64 of 32 bytes, e.g. "abcd...XYZ=".
-    return base64.b64encode(secrets.token_bytes(32)).decode()
+    # Cognito's kids are base64 of 32 bytes, e.g. "abcd...XYZ=". Ids (unlike keys and secrets)
+    # come from moto's random source, so a seeded run (`/moto-api/seed`) repeats them.
+    return base64.b64encode(mock_random.getrandbits(256).to_bytes(32, "big")).decode()
 
 
 _key_factory = _KeyFactory()
@@ -578,6 +584,68 @@ def _checking_update_client(original: Callable[..., Any]) -> Callable[..., Any]:
     return update_user_pool_client
 
 
+# --- Which attributes an app client may read and write ------------------------------------
+# What is confirmed (Developer Guide, "Attribute permissions and scopes", in the 2023 source
+# awsdocs/amazon-cognito-developer-guide user-pool-settings-attributes.md and as quoted from
+# today's page in jagregory/cognito-local#360): a client's ReadAttributes and WriteAttributes
+# apply to standard and custom attributes; writing one the client may not write is a
+# NotAuthorizedException; GetUser returns, and the ID token carries, only readable
+# attributes; every client may write the pool's required attributes. Admin operations
+# (AdminCreateUser, AdminUpdateUserAttributes) use IAM credentials and are not limited.
+#
+# A client created WITHOUT these lists (botocore CreateUserPoolClient, i.e. the API
+# Reference): it "can read the values of email_verified, phone_number_verified, and the
+# standard attributes", and "can write the values of the Standard attributes". So by default
+# `email_verified` / `phone_number_verified` are readable but not writable (also reported:
+# SignUp with email_verified refused, aws/aws-sdk-js#3603; "can be set using the admin API
+# only", amazon-cognito-identity-js#322), and custom attributes are not writable (the 2023
+# Developer Guide: "new custom attributes will not be available until you set read and write
+# permissions"; SignUp with a custom attribute refused, amazon-cognito-identity-js#397).
+# UNCONFIRMED, and contradicted elsewhere: the AWS CDK documents the default of both lists as
+# "all standard and custom attributes", and the old console said "All attributes are readable
+# and writable by default because none are selected" (aws-aspnet-cognito-identity-provider#89).
+# The engine follows the API Reference for writes; for reads it keeps custom attributes
+# readable by default, as tokens quoted in public issues carry `custom:` claims (UNCONFIRMED:
+# the API Reference names only the standard attributes).
+VERIFIED_FLAGS = ("email_verified", "phone_number_verified")
+
+
+def is_verified(value: str | None) -> bool:
+    """AWS treats "True", "TRUE" and "true" alike (AdminCreateUser with "True" verifies the
+    address, aws-amplify/amplify-js#8205); GetUser echoes the value as it was given."""
+    return isinstance(value, str) and value.lower() == "true"
+
+
+def _required_attributes(pool: CognitoIdpUserPool) -> set[str]:
+    return {name for name, attribute in pool.schema_attributes.items() if attribute.required}
+
+
+def may_read(client: CognitoIdpUserPoolClient | None, name: str) -> bool:
+    """May this client's users see the attribute `name` (GetUser, ID tokens)? `sub` always."""
+    readable = client.extended_config.get("ReadAttributes") if client is not None else None
+    if name == "sub" or not readable:
+        return not name.startswith("dev:")
+    return name in readable
+
+
+def may_write(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, name: str) -> bool:
+    """May a user of this client set the attribute `name` (SignUp, UpdateUserAttributes)?"""
+    if name in _required_attributes(pool):
+        return True
+    writable = client.extended_config.get("WriteAttributes")
+    if writable:
+        return name in writable
+    standard = set(CognitoIdpUserPoolAttribute.STANDARD_SCHEMA) - {"sub", *VERIFIED_FLAGS}
+    return name in standard
+
+
+def _check_writable(
+    pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, attributes: Iterable[dict[str, str]]
+) -> None:
+    if any(not may_write(pool, client, attribute["Name"]) for attribute in attributes):
+        raise NotAuthorizedError(UNAUTHORIZED_ATTRIBUTE)
+
+
 # --- Pool ids --------------------------------------------------------------------------
 _POOL_ID_ALPHABET = string.ascii_letters + string.digits
 
@@ -586,16 +654,35 @@ def _aws_shaped_pool_id(original: Callable[..., None]) -> Callable[..., None]:
     """Pool ids as AWS makes them: `<region>_` and nine letters or digits (moto uses 32 hex).
 
     Source: the CreateUserPool examples in the API reference (`us-east-1_EXAMPLE`,
-    9 characters after the underscore) and every published pool id.
+    9 characters after the underscore) and every published pool id. The nine
+    characters are moto's own id re-spelt, so moto's id strategy
+    (`MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY=HASH`: the same pool settings give the
+    same id) and its seeded randomness (`/moto-api/seed`) still decide them.
     """
 
     def __init__(self: CognitoIdpUserPool, account_id: str, region: str, *args: Any, **kwargs: Any) -> None:
         original(self, account_id, region, *args, **kwargs)
-        suffix = "".join(secrets.choice(_POOL_ID_ALPHABET) for _ in range(9))
+        number = int(self.id.split("_", 1)[1], 16)
+        suffix = ""
+        for _ in range(9):
+            number, digit = divmod(number, len(_POOL_ID_ALPHABET))
+            suffix += _POOL_ID_ALPHABET[digit]
         self.id = f"{region}_{suffix}"
         self.arn = f"{self.arn.rsplit('/', 1)[0]}/{self.id}"
 
     return __init__
+
+
+def _forgetting_keys(original: Callable[..., None]) -> Callable[..., None]:
+    """A deleted pool's keys go with it: a pool made again with the same id (moto's HASH id
+    strategy) must not accept tokens the old one signed."""
+
+    def delete_user_pool(self: CognitoIdpBackend, user_pool_id: str) -> None:
+        original(self, user_pool_id)
+        with _lock:
+            _pool_keys.pop(user_pool_id, None)
+
+    return delete_user_pool
 
 
 # --- Tokens ---------------------------------------------------------------------------
@@ -629,7 +716,7 @@ def _recording_sign_in(original: Callable[..., tuple[str, str]]) -> Callable[...
                 username=self._get_user(username).username,
                 auth_time=int(now),
                 refresh_expires_at=now + _lifetime(self.clients[client_id], "RefreshToken"),
-                event_id=str(uuid.uuid4()),
+                event_id=str(mock_random.uuid4()),
             )
             _refresh_origin[refresh_token] = origin_jti
         return refresh_token, origin_jti
@@ -672,7 +759,7 @@ def _common_claims(
             "event_id": sign_in.event_id,
             "auth_time": sign_in.auth_time,  # refreshing keeps the original sign-in time
             "iat": now,
-            "jti": str(uuid.uuid4()),
+            "jti": str(mock_random.uuid4()),
         }
     )
     return claims, now
@@ -704,18 +791,14 @@ def _create_id_token(
 ) -> tuple[str, int]:
     """ID token claims (DG "Understanding the identity (ID) token").
 
-    The user's attributes come along unless the client's ReadAttributes
-    narrows them: botocore says a client without ReadAttributes can read the
-    standard attributes and their *_verified flags. Custom attributes are
-    included for such a client too (UNCONFIRMED: botocore names only the
-    standard ones, but tokens quoted in public issues carry `custom:` claims).
-    `email_verified` and `phone_number_verified` are JSON booleans, false
-    when never set.
+    The user's attributes the client may read come along (`may_read`: all of
+    them without ReadAttributes, custom ones UNCONFIRMED). `email_verified` and
+    `phone_number_verified` are JSON booleans (the DG's example token), true for
+    "true" in any case, false when never set.
     """
     user = self._get_user(username)
     client = self.clients[client_id]
     lifetime = _lifetime(client, "IdToken")
-    readable = client.extended_config.get("ReadAttributes")
     claims, now = _common_claims(self, user, origin_jti)
     groups = _sorted_groups(user)
     roles = list(dict.fromkeys(g.role_arn for g in groups if g.role_arn))
@@ -730,9 +813,8 @@ def _create_id_token(
         if channel in attributes:
             attributes.setdefault(f"{channel}_verified", "false")
     for name, value in attributes.items():
-        if name == "sub" or name.startswith("dev:") or (readable and name not in readable):
-            continue
-        claims[name] = value == "true" if name in ("email_verified", "phone_number_verified") else value
+        if name != "sub" and may_read(client, name):
+            claims[name] = is_verified(value) if name in VERIFIED_FLAGS else value
     claims.update(
         {
             "cognito:username": user.username,
@@ -790,6 +872,39 @@ def _guarding_access_token(original: Callable[[Any], Any]) -> Callable[[Any], An
         return original(self)
 
     return guarded
+
+
+def _client_of_access_token(token: str) -> tuple[CognitoIdpUserPool, CognitoIdpUserPoolClient | None]:
+    """The pool and app client a (checked) access token was issued by."""
+    sign_in = _sign_ins[verify_user_pool_token(token)["origin_jti"]]
+    pool = _find_pool(sign_in.pool_id)
+    assert pool is not None  # _check_access_token found the user in it
+    return pool, pool.clients.get(sign_in.client_id)
+
+
+def _reading_permitted_attributes(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """GetUser shows only the attributes the token's app client may read."""
+
+    def get_user(self: Any) -> Any:
+        result = original(self)
+        _, client = _client_of_access_token(self._get_param("AccessToken"))
+        body = result.result
+        body["UserAttributes"] = [a for a in body["UserAttributes"] if may_read(client, a["Name"])]
+        return result
+
+    return get_user
+
+
+def _writing_permitted_attributes(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """UpdateUserAttributes may set only what the token's app client may write."""
+
+    def update_user_attributes(self: Any) -> Any:
+        pool, client = _client_of_access_token(self._get_param("AccessToken"))
+        if client is not None:
+            _check_writable(pool, client, self._get_param("UserAttributes") or [])
+        return original(self)
+
+    return update_user_attributes
 
 
 # Operations that act on the caller's own AccessToken (moto implements these).
@@ -889,7 +1004,7 @@ def _recovery_channel(pool: CognitoIdpUserPool, user: CognitoIdpUser) -> tuple[s
         attribute, medium = (
             ("email", "EMAIL") if mechanism["Name"] == "verified_email" else ("phone_number", "SMS")
         )
-        if attributes.get(attribute) and attributes.get(f"{attribute}_verified") == "true":
+        if attributes.get(attribute) and is_verified(attributes.get(f"{attribute}_verified")):
             return attribute, medium, attributes[attribute]
     raise InvalidParameterException(NO_VERIFIED_RECOVERY)
 
@@ -905,7 +1020,8 @@ def _send_code(
 ) -> dict[str, str]:
     """Make a fresh code (the previous one stops working), mail it, describe the delivery."""
     attribute, medium, destination = channel
-    code = f"{secrets.randbelow(10**6):06d}"
+    # From moto's random source like moto's own codes, so a seeded run repeats them.
+    code = f"{mock_random.randint(0, 999_999):06d}"
     with _lock:
         _codes[(pool.id, user.username, purpose)] = _PendingCode(code, clock.now() + lifetime, attribute)
     config = pool.extended_config
@@ -1204,6 +1320,9 @@ def _sign_up(self: Any) -> ActionResult:
         raise NotAuthorizedError(SIGN_UP_NOT_PERMITTED)
     if pool._get_user(username) is not None:
         raise UsernameExistsException(USERNAME_EXISTS)
+    # Before the schema: an attribute no client may write is "unauthorized", even one the
+    # schema lacks (`phonenumber` in aws-amplify/amplify-js#5345).
+    _check_writable(pool, client, attributes)
     _check_attributes(pool, username, attributes)
     user, _ = backend.sign_up(client_id, username, self._get_param("Password"), attributes)
     # An address given at sign-up is on record but not yet proven: AWS lists it as
@@ -1242,10 +1361,38 @@ def _confirm_sign_up(self: Any) -> EmptyResult:
     return EmptyResult()
 
 
+def _hidden_user(client: CognitoIdpUserPoolClient, user: CognitoIdpUser | None) -> bool:
+    """With PreventUserExistenceErrors=ENABLED, code-sending operations answer for an unknown
+    or disabled user as if a code went out (DG "Managing user existence error responses")."""
+    return _prevents_existence_errors(client) and (user is None or not user.enabled)
+
+
+def _simulated_delivery(pool: CognitoIdpUserPool, username: str) -> dict[str, str]:
+    """CodeDeliveryDetails for a code that was never sent.
+
+    The DG: the simulated medium "is determined by the input user name format and
+    verification settings of the user pool". UNCONFIRMED: the simulated Destination AWS
+    shows; here it is masked like a real one and stable per user name, so two calls do not
+    tell an existing user from a missing one.
+    """
+    if validate_username_format(username, _format="email"):
+        attribute, medium, destination = "email", "EMAIL", username
+    elif validate_username_format(username, _format="phone_number"):
+        attribute, medium, destination = "phone_number", "SMS", username
+    elif "phone_number" in (pool.extended_config.get("AutoVerifiedAttributes") or []):
+        digits = str(int(_srp_salt(pool.id, username, "destination"), 16))[-10:]
+        attribute, medium, destination = "phone_number", "SMS", f"+1{digits}"
+    else:
+        attribute, medium, destination = "email", "EMAIL", f"{username}@{username}"
+    return {"Destination": _mask(medium, destination), "DeliveryMedium": medium, "AttributeName": attribute}
+
+
 def _resend_confirmation_code(self: Any) -> ActionResult:
     username = self._get_param("Username")
     _, pool, client = _find_client(self._get_param("ClientId"))
     _check_secret_hash(client, self._get_param("SecretHash"), [username], auth_parameter=False)
+    if _hidden_user(client, pool._get_user(username)):
+        return ActionResult({"CodeDeliveryDetails": _simulated_delivery(pool, username)})
     user = _user_for_code(pool, username)
     if _status(user) == "CONFIRMED":
         raise InvalidParameterException(ALREADY_CONFIRMED)
@@ -1262,8 +1409,16 @@ def _forgot_password(self: Any) -> ActionResult:
     username = self._get_param("Username")
     _, pool, client = _find_client(self._get_param("ClientId"))
     _check_secret_hash(client, self._get_param("SecretHash"), [username], auth_parameter=False)
+    if _hidden_user(client, pool._get_user(username)):
+        return ActionResult({"CodeDeliveryDetails": _simulated_delivery(pool, username)})
     user = _user_for_code(pool, username)
-    channel = _recovery_channel(pool, user)
+    try:
+        channel = _recovery_channel(pool, user)
+    except InvalidParameterException:
+        # "doesn't have a verified delivery mechanism": simulated too, under ENABLED.
+        if _prevents_existence_errors(client):
+            return ActionResult({"CodeDeliveryDetails": _simulated_delivery(pool, username)})
+        raise
     details = _send_code(
         pool, user, channel, purpose="reset", kind="ForgotPassword", lifetime=RESET_CODE_SECONDS
     )
@@ -1274,6 +1429,8 @@ def _confirm_forgot_password(self: Any) -> EmptyResult:
     username = self._get_param("Username")
     backend, pool, client = _find_client(self._get_param("ClientId"))
     _check_secret_hash(client, self._get_param("SecretHash"), [username], auth_parameter=False)
+    if _hidden_user(client, pool._get_user(username)):
+        raise CodeMismatchException(CODE_MISMATCH)  # DG "Managing user existence error responses"
     user = _user_for_code(pool, username)
     # With no ForgotPassword before it, AWS answers ExpiredCodeException (DG "Managing error responses").
     code = self._get_param("ConfirmationCode")
@@ -1381,6 +1538,7 @@ def install(patches: Patches) -> None:
     patches.replace(pool_class, "create_id_token", _create_id_token)
     patches.wrap(pool_class, "sign_out", _revoking_sign_ins)
     patches.replace(backend_class, "_validate_password", _validate_password)
+    patches.wrap(backend_class, "delete_user_pool", _forgetting_keys)
     patches.wrap(backend_class, "create_user_pool_client", _checking_create_client)
     patches.wrap(backend_class, "update_user_pool_client", _checking_update_client)
 
@@ -1396,6 +1554,9 @@ def install(patches: Patches) -> None:
     patches.wrap(response_class, "respond_to_auth_challenge", _responding_to_challenge)
     patches.wrap(response_class, "admin_create_user", _checking_admin_create_user)
     patches.wrap(response_class, "admin_confirm_sign_up", _checking_admin_confirm)
+    patches.wrap(response_class, "get_user", _reading_permitted_attributes)
+    patches.wrap(response_class, "update_user_attributes", _writing_permitted_attributes)
+    # Wrapped last, so the token is checked before anything else.
     for name in _ACCESS_TOKEN_OPERATIONS:
         patches.wrap(response_class, name, _guarding_access_token)
 

@@ -29,13 +29,13 @@ import datetime
 import json
 import re
 import threading
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
+from moto.moto_api._internal import mock_random
 from werkzeug.exceptions import HTTPException
 
 from . import clock, iam, oidcproviders, sessions
@@ -77,7 +77,7 @@ class StsError(HTTPException):
             description=(
                 '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
                 f"<Error><Type>Sender</Type><Code>{code}</Code><Message>{escaped}</Message></Error>"
-                f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
+                f"<RequestId>{mock_random.uuid4()}</RequestId></ErrorResponse>"
             )
         )
         self.code = status
@@ -415,7 +415,7 @@ def _response_xml(credentials: Credentials, identity: WebIdentity) -> str:
         "</Credentials>"
         f"<Provider>{identity.issuer}</Provider>"
         "</AssumeRoleWithWebIdentityResult>"
-        f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata>"
+        f"<ResponseMetadata><RequestId>{mock_random.uuid4()}</RequestId></ResponseMetadata>"
         "</AssumeRoleWithWebIdentityResponse>"
     )
 

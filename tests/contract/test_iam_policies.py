@@ -131,3 +131,95 @@ def test_course_policies_accepted(aws: Any, role: str) -> None:
     aws.client("iam").put_role_policy(RoleName=role, PolicyName="course", PolicyDocument=json.dumps(document))
     stored = aws.client("iam").get_role_policy(RoleName=role, PolicyName="course")["PolicyDocument"]
     assert stored == document
+
+
+def _identity_pool_trust(**overrides: Any) -> dict[str, Any]:
+    trust = json.loads(json.dumps(COGNITO_TRUST))
+    statement = trust["Statement"][0]
+    for name, value in overrides.items():
+        if value is None:
+            statement.pop(name, None)
+        else:
+            statement[name] = value
+    return trust
+
+
+AMR_ONLY = {"ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}}
+ANY_POOL = {"StringLike": {"cognito-identity.amazonaws.com:aud": "*"}}
+OTHER_POOLS = {"StringNotEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:0"}}
+
+
+@pytest.mark.parametrize(
+    "trust",
+    [
+        pytest.param(_identity_pool_trust(Condition=None), id="no-condition"),
+        pytest.param(_identity_pool_trust(Condition=AMR_ONLY), id="amr-only"),
+        pytest.param(_identity_pool_trust(Condition=ANY_POOL), id="aud-wildcard"),
+        pytest.param(_identity_pool_trust(Condition=OTHER_POOLS), id="aud-negated"),
+        pytest.param(
+            _identity_pool_trust(Condition=None, Principal={"Service": "cognito-identity.amazonaws.com"}),
+            id="as-service-principal",
+        ),
+        pytest.param(
+            _identity_pool_trust(Condition=None, Action=["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]),
+            id="with-tag-session",
+        ),
+    ],
+)
+def test_identity_pool_role_that_any_identity_pool_could_assume_is_refused(
+    aws: Any, trust: dict[str, Any]
+) -> None:
+    """IAM refuses, on CreateRole and UpdateAssumeRolePolicy, a trust policy that lets
+    cognito-identity.amazonaws.com assume the role without limiting `aud` to identity pools.
+
+    Source: Cognito Developer Guide, "IAM roles" ("you can't create or modify a role trust
+    policy to permit any identity pool to assume the role"), "Security best practices for
+    identity pools"; STS API Reference, AssumeRoleWithWebIdentity RoleArn (such trust policies
+    "must contain the cognito-identity.amazonaws.com:aud condition key"). IAM's code for a
+    refused document is MalformedPolicyDocument (400); its message here is UNCONFIRMED.
+    """
+    iam = aws.client("iam")
+    with pytest.raises(ClientError) as caught:
+        iam.create_role(RoleName=aws.unique("any-pool"), AssumeRolePolicyDocument=json.dumps(trust))
+    error = caught.value.response
+    assert (error["ResponseMetadata"]["HTTPStatusCode"], error["Error"]["Code"]) == (
+        400,
+        "MalformedPolicyDocument",
+    )
+
+    name = aws.unique("one-pool")
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(COGNITO_TRUST))
+    try:
+        with pytest.raises(ClientError) as caught:
+            iam.update_assume_role_policy(RoleName=name, PolicyDocument=json.dumps(trust))
+        assert caught.value.response["Error"]["Code"] == "MalformedPolicyDocument"
+        stored = iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"]
+        assert stored == COGNITO_TRUST
+    finally:
+        iam.delete_role(RoleName=name)
+
+
+@pytest.mark.parametrize(
+    "trust",
+    [
+        pytest.param(COGNITO_TRUST, id="aud-and-amr"),
+        pytest.param(
+            _identity_pool_trust(
+                Condition={"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:0"}}
+            ),
+            id="aud-only",
+        ),
+        pytest.param(_identity_pool_trust(Condition=None, Action="sts:AssumeRole"), id="not-web-identity"),
+    ],
+)
+def test_identity_pool_role_limited_to_a_pool_is_accepted(aws: Any, trust: dict[str, Any]) -> None:
+    """A trust policy whose `aud` names the identity pool is accepted, with or without `amr`;
+    one that does not grant sts:AssumeRoleWithWebIdentity is not this rule's business.
+
+    Source: Cognito Developer Guide, "Role trust and permissions" (the example trust policy)
+    and "IAM roles" (the rule above concerns roles identity pools can assume).
+    """
+    iam = aws.client("iam")
+    name = aws.unique("one-pool")
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+    iam.delete_role(RoleName=name)

@@ -213,6 +213,79 @@ def test_unknown_user_error_follows_prevent_user_existence_errors(
     assert _error(raised) == expected
 
 
+def test_code_operations_do_not_reveal_missing_users_when_enabled(
+    idp: Any, new_pool: Callable[..., str]
+) -> None:
+    """With ENABLED, ForgotPassword and ResendConfirmationCode answer a missing, disabled or
+    unverified user with a simulated delivery; ConfirmForgotPassword says the code is wrong.
+
+    Source: botocore CreateUserPoolClient PreventUserExistenceErrors ("Account confirmation
+    and password recovery return a response indicating a code was sent to a simulated
+    destination") and DG "Managing user existence error responses" (ForgotPassword: user not
+    found, deactivated or without a verified delivery mechanism; ConfirmForgotPassword:
+    CodeMismatchException for users that don't exist or are disabled, ExpiredCodeException
+    when no code was requested; ResendConfirmationCode: CodeDeliveryDetails for a disabled or
+    missing user). UNCONFIRMED: the simulated Destination's text.
+    """
+    pool_id = new_pool(AutoVerifiedAttributes=["email"], Schema=[EMAIL_SCHEMA])
+    client_id = _client(idp, pool_id, PreventUserExistenceErrors="ENABLED")["ClientId"]
+    _confirmed_user(idp, pool_id, "unverified", email="unverified@example.com")
+    _confirmed_user(idp, pool_id, "disabled", email="disabled@example.com", email_verified="true")
+    idp.admin_disable_user(UserPoolId=pool_id, Username="disabled")
+
+    simulated = idp.forgot_password(ClientId=client_id, Username="nobody")["CodeDeliveryDetails"]
+    assert (simulated["DeliveryMedium"], simulated["AttributeName"]) == ("EMAIL", "email")
+    assert idp.forgot_password(ClientId=client_id, Username="nobody")["CodeDeliveryDetails"] == simulated
+    for username in ("unverified", "disabled"):
+        details = idp.forgot_password(ClientId=client_id, Username=username)["CodeDeliveryDetails"]
+        assert details["DeliveryMedium"] == "EMAIL"
+    by_email = idp.forgot_password(ClientId=client_id, Username="nobody@example.com")["CodeDeliveryDetails"]
+    assert by_email == {"Destination": "n***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}
+    by_phone = idp.forgot_password(ClientId=client_id, Username="+15555550100")["CodeDeliveryDetails"]
+    assert by_phone["DeliveryMedium"] == "SMS"
+
+    for username in ("nobody", "disabled"):
+        details = idp.resend_confirmation_code(ClientId=client_id, Username=username)["CodeDeliveryDetails"]
+        assert details["DeliveryMedium"] == "EMAIL"
+
+    for username in ("nobody", "disabled"):
+        with pytest.raises(ClientError) as raised:
+            idp.confirm_forgot_password(
+                ClientId=client_id, Username=username, ConfirmationCode="123456", Password="New-horse-2"
+            )
+        assert _error(raised) == (
+            "CodeMismatchException",
+            "Invalid verification code provided, please try again.",
+        )
+    with pytest.raises(ClientError) as raised:
+        idp.confirm_forgot_password(
+            ClientId=client_id, Username="unverified", ConfirmationCode="123456", Password="New-horse-2"
+        )
+    assert _error(raised)[0] == "ExpiredCodeException"
+
+
+def test_code_operations_name_missing_users_when_legacy(idp: Any, new_pool: Callable[..., str]) -> None:
+    """LEGACY (the API default): the same calls say UserNotFoundException.
+
+    Source: botocore CreateUserPoolClient PreventUserExistenceErrors ("When set to LEGACY,
+    those APIs return a UserNotFoundException exception"); the message as application code
+    handling Cognito's errors quotes it.
+    """
+    pool_id = new_pool(AutoVerifiedAttributes=["email"], Schema=[EMAIL_SCHEMA])
+    client_id = _client(idp, pool_id)["ClientId"]
+    calls = (
+        lambda: idp.forgot_password(ClientId=client_id, Username="nobody"),
+        lambda: idp.resend_confirmation_code(ClientId=client_id, Username="nobody"),
+        lambda: idp.confirm_forgot_password(
+            ClientId=client_id, Username="nobody", ConfirmationCode="123456", Password="New-horse-2"
+        ),
+    )
+    for call in calls:
+        with pytest.raises(ClientError) as raised:
+            call()
+        assert _error(raised) == ("UserNotFoundException", "Username/client id combination not found.")
+
+
 # --- 2. Confirmation codes ---------------------------------------------------------------------
 
 
@@ -781,8 +854,9 @@ def test_id_and_access_tokens_carry_the_claims_aws_issues(
         ([("a", 1, "one"), ("b", 1, "two")], None),
         ([("a", 1, "one"), ("b", 1, "one")], "one"),
         ([("a", None, "one"), ("b", 7, "two")], "two"),
+        ([("a", None, "one")], "one"),
     ],
-    ids=["tie-different-roles", "tie-same-role", "null-precedence-ranks-last"],
+    ids=["tie-different-roles", "tie-same-role", "null-precedence-ranks-last", "one-group-no-precedence"],
 )
 def test_preferred_role_follows_group_precedence(
     idp: Any,
@@ -791,9 +865,11 @@ def test_preferred_role_follows_group_precedence(
     groups: list[tuple[str, int | None, str]],
     preferred: str | None,
 ) -> None:
-    """Ties with different roles leave cognito:preferred_role unset; a null Precedence ranks last.
+    """Ties with different roles leave cognito:preferred_role unset; a null Precedence ranks last;
+    a single group's role is preferred with or without a Precedence.
 
-    Source: DG-2023 role-based-access-control.md and cognito-user-pools-user-groups.md.
+    Source: DG-2023 role-based-access-control.md and cognito-user-pools-user-groups.md
+    ("If there is only one allowed role, cognito:preferred_role is set to that role").
     """
     pool_id = new_pool()
     client_id = _client(idp, pool_id)["ClientId"]
