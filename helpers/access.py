@@ -3,9 +3,11 @@
 Notebook 04 writes its calls out (`operations(s3, dynamodb, me)` returns them by column name);
 `run_matrix` makes every call with each principal's own credentials and records what AWS
 answered: allowed, or denied with AWS's error code and message. The *why* comes from the offline
-AWS, which keeps every IAM decision with its explanation (`helpers.offline.authz`; at a local
-endpoint, `GET /_lab/decisions`). Real AWS says only allowed or denied (and, in its message, which
-kind of policy failed to allow it); the statement-level why is available offline only.
+AWS, which keeps every IAM decision as a record (`helpers.offline.decisions.DecisionRecord`: the
+deciding or nearest statements with their variables filled in, the conditions, the reason; in the
+kernel from `recent_decisions`, at a local endpoint from `GET /_lab/decisions`). The course reads
+the record's fields. Real AWS says only allowed or denied (and, in its message, which kind of
+policy failed to allow it); the statement-level why is available offline only.
 
 Identity ids are replaced by names (`<Alice's identity id>`) in everything printed, so the output
 reads well and is the same on every run.
@@ -22,7 +24,9 @@ import requests
 from botocore.exceptions import ClientError
 
 from helpers.lab import AWS, ENDPOINT, Lab
-from helpers.offline import authz
+from helpers.offline.authz import recent_decisions
+from helpers.offline.decisions import DecisionRecord, StatementRecord, explain
+from helpers.offline.iam import EXPLICIT_DENY
 from helpers.offline.identitypools import GUEST_SESSION_POLICIES
 
 ALLOWED, DENIED = "✓", "✗"
@@ -61,6 +65,7 @@ class Outcome:
     message: str | None  # AWS's error message, ids named
     explanation: str | None  # the offline AWS's full explanation, ids named (None on real AWS)
     reason: str  # one line: the deciding statement, or why none allowed it
+    decision: DecisionRecord | None = None  # the offline AWS's decision, as data (None on real AWS)
 
 
 # --- making names of ids ------------------------------------------------------------------------
@@ -74,7 +79,7 @@ def name_ids(text: str, principals: Sequence[Principal]) -> str:
 
 
 def _short_arn(text: str) -> str:
-    """ARNs as a reader says them: `private/<id>/note.txt`, `table/notes`, `bucket notes`."""
+    """An ARN as a reader says it: `private/<id>/note.txt`, `table/notes`, `bucket notes`."""
     text = re.sub(r"arn:aws:s3:::[^/\s,\]\"]+/", "", text)
     text = re.sub(r"arn:aws:s3:::([^/\s,\]\"]+)", r"bucket \1", text)
     return re.sub(r"arn:aws:dynamodb:[^:]*:\d*:(table/[^\s,\]]+)", r"\1", text)
@@ -83,7 +88,7 @@ def _short_arn(text: str) -> str:
 # --- the why, from the offline AWS's decision log ------------------------------------------------
 
 
-def _newest_decision(lab: Lab, access_key_id: str) -> Any:
+def _newest_decision(lab: Lab, access_key_id: str) -> DecisionRecord | None:
     """The newest IAM decision recorded for these credentials (None on real AWS or if none)."""
     if lab.backend == AWS:
         return None
@@ -95,23 +100,12 @@ def _newest_decision(lab: Lab, access_key_id: str) -> Any:
         )
         reply.raise_for_status()
         found = reply.json()
-        return found[0] if found else None
-    found = authz.recent_decisions(access_key_id, limit=1)
-    return found[0] if found else None
+        return DecisionRecord.from_dict(found[0]) if found else None
+    newest = recent_decisions(access_key_id, limit=1)
+    return newest[0] if newest else None
 
 
-def _explanation(decision: Any) -> str:
-    return decision["explanation"] if isinstance(decision, dict) else decision.to_dict()["explanation"]
-
-
-_STATEMENT = re.compile(r"statement (?:'(?P<sid>[^']*)'|#\d+) in policy '(?P<policy>[^']*)'")
-_CLOSEST = re.compile(
-    r"^\s+- statement (?:'(?P<sid>[^']*)'|#\d+) in policy '(?P<policy>[^']*)': (?P<note>.*)\.$"
-)
-_CONDITION = re.compile(
-    r"Condition failed: (?P<op>\S+) (?P<key>\S+) (?P<want>.*): request (?P<got>.*) -> did not match"
-)
-_RESOURCE = re.compile(r"Resource (?P<want>.*) does not match (?P<got>\S+)")
+# How a reason names a condition operator ("needs s3:prefix like private/<id>/*").
 _OPERATOR_WORDS = {
     "StringEquals": "=",
     "StringLike": "like",
@@ -122,65 +116,46 @@ _OPERATOR_WORDS = {
 }
 
 
-def _label(sid: str | None, policy: str) -> str:
-    if policy in _SCOPE_DOWN_POLICIES:
+def _listed(values: Sequence[str]) -> str:
+    """One value bare, several in brackets; ARNs as a reader says them."""
+    shown = [_short_arn(value) for value in values]
+    return shown[0] if len(shown) == 1 else "[" + ", ".join(shown) + "]"
+
+
+def _label(statement: StatementRecord) -> str:
+    if statement.policy_name in _SCOPE_DOWN_POLICIES:
         return "the guest scope-down"
-    return f"'{sid}'" if sid else f"policy '{policy}'"
+    return f"'{statement.sid}'" if statement.sid else f"policy '{statement.policy_name}'"
 
 
-def _common_prefix(one: str, other: str) -> int:
-    size = 0
-    for a, b in zip(one, other, strict=False):
-        if a != b:
-            break
-        size += 1
-    return size
-
-
-def _near_miss(sid: str | None, policy: str, note: str) -> str:
+def _near_miss(statement: StatementRecord) -> str:
     """One statement's near miss, said shortly: what it needs, and what the request had."""
-    who = _label(sid, policy)
-    condition = _CONDITION.search(note)
-    if condition:
-        word = _OPERATOR_WORDS.get(condition["op"], condition["op"])
-        got = "none" if condition["got"] == "absent" else condition["got"]
-        return f"{who} needs {condition['key']} {word} {condition['want']}; the request has {got}"
-    resource = _RESOURCE.search(note)
-    if resource:
-        return f"{who} allows only {resource['want']}"
-    return f"{who}: {note}"
+    who = _label(statement)
+    condition = statement.failed_condition
+    if condition is not None:
+        word = _OPERATOR_WORDS.get(condition.operator, condition.operator)
+        got = "none" if condition.request_values is None else _listed(condition.request_values)
+        return f"{who} needs {condition.key} {word} {_listed(condition.policy_values)}; the request has {got}"
+    if statement.missed == "resource" and not statement.missing_variable and not statement.not_resource:
+        return f"{who} allows only {_listed(statement.resource_patterns)}"
+    return f"{who}: {statement.note}"
 
 
-def short_reason(explanation: str) -> str:
-    """The explanation's gist in one line (ids and ARNs as the explanation has them).
+def short_reason(decision: DecisionRecord) -> str:
+    """A decision's gist in one line (ids as the decision has them, ARNs shortened).
 
     Allowed: the statements that allowed it. Denied: the nearest statement that has the right
     action (the resource or a condition didn't match), or that none even names the action.
     """
-    lines = explanation.splitlines()
-    head = lines[0]
-    if head.startswith("ALLOWED"):
-        labels = [_label(m["sid"], m["policy"]) for m in map(_STATEMENT.search, lines[1:]) if m]
-        return "allowed by " + " and ".join(dict.fromkeys(labels))
-    if "explicit deny" in head:
-        labels = [_label(m["sid"], m["policy"]) for m in map(_STATEMENT.search, lines[1:]) if m]
-        return "denied by " + " and ".join(dict.fromkeys(labels))
-    target = re.match(r"DENIED: (\S+) on (\S+)", head)
-    action, resource = (target[1], target[2]) if target else ("it", "")
-    # The explanation lists only the closest statements, all equally close; those that name the
-    # action missed on the resource or a condition. Of several, the one whose resource pattern
-    # starts most like the request's is the one a reader means ("only YOUR private folder").
-    misses = [m for m in map(_CLOSEST.match, lines[1:]) if m and not m["note"].startswith("Action ")]
-    if not misses:
-        where = "no session policy" if "no session policy" in head else "no statement"
-        return f"{where} allows {action} on {resource}"
-
-    def likeness(miss: re.Match[str]) -> int:
-        pattern = _RESOURCE.search(miss["note"])
-        return _common_prefix(pattern["want"], resource) if pattern else 0
-
-    best = max(misses, key=likeness)
-    return _near_miss(best["sid"], best["policy"], best["note"])
+    if decision.allowed:
+        return "allowed by " + " and ".join(dict.fromkeys(_label(s) for s in decision.deciding))
+    if decision.effect == EXPLICIT_DENY:
+        return "denied by " + " and ".join(dict.fromkeys(_label(s) for s in decision.deciding))
+    nearest = decision.nearest
+    if nearest is None:
+        where = "no session policy" if decision.policy_type == "session" else "no statement"
+        return f"{where} allows {decision.action} on {_short_arn(decision.resource)}"
+    return _near_miss(nearest)
 
 
 def _aws_reason(message: str) -> str:
@@ -207,18 +182,18 @@ def attempt(
         details = error.response.get("Error", {})
         code, message = details.get("Code", "Unknown"), name_ids(details.get("Message", ""), named)
     after = _newest_decision(lab, key)
-    # Offline the log holds the same objects (identity tells a new one); the endpoint sends copies.
-    fresh = after is not None and (after != before if isinstance(after, dict) else after is not before)
+    fresh = after is not None and (before is None or after.sequence != before.sequence)
     explanation = reason = None
-    if fresh:
-        raw = _explanation(after)
-        explanation = name_ids(raw, named)
-        reason = name_ids(_short_arn(short_reason(raw)), named)
+    decision = after if fresh else None
+    if decision is not None:
+        explanation = name_ids(explain(decision), named)
+        reason = name_ids(short_reason(decision), named)
     elif code is not None:
         reason = _aws_reason(message or "")
     else:
         reason = f"allowed ({OFFLINE_ONLY})" if lab.backend == AWS else "allowed"
-    return Outcome(principal.name, operation, code not in DENIAL_CODES, code, message, explanation, reason)
+    allowed = code not in DENIAL_CODES
+    return Outcome(principal.name, operation, allowed, code, message, explanation, reason, decision)
 
 
 @dataclass
@@ -332,4 +307,4 @@ def why(lab: Lab, principal: Principal, named: Sequence[Principal] = ()) -> None
     if decision is None:
         print(f"({OFFLINE_ONLY}.)")
         return
-    print(name_ids(_explanation(decision), [principal, *named]))
+    print(name_ids(explain(decision), [principal, *named]))

@@ -16,7 +16,6 @@ from __future__ import annotations
 import copy
 import html
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,13 +27,13 @@ from IPython.display import display
 
 from helpers import access, errors, identitypool, tokens, userpool
 from helpers.lab import AWS, Lab, LabError
+from helpers.offline.decisions import DecisionRecord
+from helpers.offline.iam import EXPLICIT_DENY
 
 # The same colours as JupyterLab's success/danger buttons; the ✓/✗ symbol carries the meaning too,
 # so nobody has to tell red from green.
 _STYLE = {True: ("success", access.ALLOWED, "allowed"), False: ("danger", access.DENIED, "denied")}
 _IDENTITY_SUB = "${cognito-identity.amazonaws.com:sub}"
-# The explanation's first line; resources may hold named ids ("<Bob's identity id>"), with spaces.
-_TARGET = re.compile(r"^(?:ALLOWED|DENIED): (?P<action>\S+) on (?P<resource>.+?)(?: because .*)?\.$")
 
 
 def _display(widget: w.Widget, note: str) -> None:
@@ -59,20 +58,6 @@ def role_policies(lab: Lab, role_name: str) -> dict[str, dict[str, Any]]:
     }
 
 
-def _statement(document: Mapping[str, Any], sid: str | None, number: str | None) -> Any:
-    statements = document.get("Statement", [])
-    statements = [statements] if isinstance(statements, dict) else statements
-    if sid is not None:
-        return next((s for s in statements if s.get("Sid") == sid), None)
-    index = int(number or 0) - 1
-    return statements[index] if 0 <= index < len(statements) else None
-
-
-_NAMED_STATEMENT = re.compile(
-    r"statement (?:'(?P<sid>[^']*)'|#(?P<number>\d+)) in policy '(?P<policy>[^']*)'"
-)
-
-
 @dataclass(frozen=True)
 class CellStory:
     """Everything a click on one cell shows, as text."""
@@ -91,67 +76,47 @@ class CellStory:
         return "\n\n".join(parts)
 
 
-def cell_story(
-    matrix: access.Matrix,
-    principal: str,
-    operation: str,
-    policies: Mapping[str, Mapping[str, dict[str, Any]]] | None = None,
-) -> CellStory:
-    """What one (principal, operation) cell means: the request, the statements, AWS's answer.
-
-    `policies` maps role name → its inline policies (`role_policies`); without them only the
-    explanation's summary of each statement is shown.
-    """
+def cell_story(matrix: access.Matrix, principal: str, operation: str) -> CellStory:
+    """What one (principal, operation) cell means: the request, the statements, AWS's answer."""
     outcome = matrix.outcome(principal, operation)
     who = next(p for p in matrix.principals if p.name == principal)
     role = matrix.roles[principal]
     _, mark, word = _STYLE[outcome.allowed]
     heading = f"{principal} · {operation}: {mark} {word}"
     explanation = outcome.explanation or f"({access.OFFLINE_ONLY}.)"
-    target = _TARGET.match(explanation.splitlines()[0])
-    asked = f"{target['action']} on {target['resource']}" if target else f"the call {operation!r}"
+    decision = outcome.decision
+    if decision is not None:
+        asked = access.name_ids(f"{decision.action} on {decision.resource}", matrix.principals)
+    else:
+        asked = f"the call {operation!r}"
     request = f"Request: {principal} (role {role}, identity {who.placeholder}) asked for {asked}."
     if outcome.code:
         aws_said = f"AWS answered: {outcome.code}: {outcome.message}"
     else:
         aws_said = "AWS answered: OK (the call was allowed and succeeded)."
-    statements = _statements_text(outcome, who, matrix.principals, (policies or {}).get(role, {}))
+    statements = _statements_text(decision, matrix.principals)
     return CellStory(heading, request, statements, aws_said, explanation)
 
 
-def _statements_text(
-    outcome: access.Outcome,
-    who: access.Principal,
-    everyone: Sequence[access.Principal],
-    documents: Mapping[str, dict[str, Any]],
-) -> str:
-    """The statements the explanation names, as JSON with this caller's policy variables filled in."""
-    if not outcome.explanation:
+def _statements_text(decision: DecisionRecord | None, everyone: Sequence[access.Principal]) -> str:
+    """The statements that decided (or came nearest), as IAM saw them: variables filled in."""
+    if decision is None:
         return ""
-    head, *rest = outcome.explanation.splitlines()
-    if head.startswith("ALLOWED"):
-        title = "The statements that allowed it"
-    elif "explicit deny" in head:
-        title = "The statement that denied it"
+    if decision.allowed:
+        title, shown = "The statements that allowed it", decision.deciding
+    elif decision.effect == EXPLICIT_DENY:
+        title, shown = "The statement that denied it", decision.deciding
     else:
         title = "No statement allows it; the nearest (the explanation below says where each missed)"
-    shown = []
-    for found in dict.fromkeys(m.group(0) for m in map(_NAMED_STATEMENT.search, rest) if m):
-        match = _NAMED_STATEMENT.search(found)
-        assert match is not None
-        document = documents.get(match["policy"])
-        statement = _statement(document, match["sid"], match["number"]) if document else None
-        if statement is None:
-            shown.append(f"{found} (not one of the role's inline policies)")
-            continue
-        # IAM fills the variable in per request with the caller's identity id (then named here).
-        text = json.dumps(statement, indent=2)
-        filled = f", with {_IDENTITY_SUB} = {who.placeholder}" if _IDENTITY_SUB in text else ""
-        text = access.name_ids(text.replace(_IDENTITY_SUB, who.identity_id), everyone)
-        shown.append(f"{found}{filled}:\n{text}")
+        shown = decision.closest
     if not shown:
         return f"{title}: none of the role's statements even names this action."
-    return f"{title}:\n" + "\n".join(shown)
+    parts = []
+    for statement in shown:
+        filled = "".join(f", with {name} = {value}" for name, value in statement.variables.items())
+        text = f"{statement.label}{filled}:\n{json.dumps(statement.statement, indent=2)}"
+        parts.append(access.name_ids(text, everyone))
+    return f"{title}:\n" + "\n".join(parts)
 
 
 # --- the grid ----------------------------------------------------------------------------------------
@@ -160,12 +125,11 @@ def _statements_text(
 class AccessGrid:
     """Principals × operations as buttons, ✓ green or ✗ red; a click shows that cell's story.
 
-    `AccessGrid(matrix, lab).show()` displays it and prints the table as text. `select(who,
+    `AccessGrid(matrix).show()` displays it and prints the table as text. `select(who,
     operation)` is what a click does.
     """
 
-    def __init__(self, matrix: access.Matrix, lab: Lab | None = None, *, title: str = "") -> None:
-        self.lab = lab
+    def __init__(self, matrix: access.Matrix, *, title: str = "") -> None:
         self.title = title
         self.detail = w.HTML(layout=w.Layout(border="1px solid #ccc", padding="4px 8px"))
         self.detail.add_class("access-detail")
@@ -181,9 +145,6 @@ class AccessGrid:
     def update(self, matrix: access.Matrix) -> None:
         """Show another run's outcomes (after a policy changed), keeping the selected cell."""
         self.matrix = matrix
-        self.policies: dict[str, dict[str, dict[str, Any]]] = {}
-        if self.lab is not None and self.lab.backend != AWS:
-            self.policies = {role: role_policies(self.lab, role) for role in set(matrix.roles.values())}
         heads = [w.HTML("<b>who</b>")] + [
             w.HTML(f"<b style='font-size: 90%'>{html.escape(name)}</b>") for name in matrix.operations
         ]
@@ -223,7 +184,7 @@ class AccessGrid:
 
     def select(self, principal: str, operation: str) -> CellStory:
         """What clicking the cell does: show (and return) its story."""
-        story = cell_story(self.matrix, principal, operation, self.policies)
+        story = cell_story(self.matrix, principal, operation)
         self.selected = (principal, operation)
         colour = "#2e7d32" if self.matrix.outcome(principal, operation).allowed else "#c62828"
         self.detail.value = (
@@ -363,7 +324,7 @@ class PolicyPlayground:
         self.principals, self.operations = list(principals), operations
         self.original = role_policies(lab, role_name)[policy_name]
         self.matrix = access.run_matrix(lab, self.principals, operations)
-        self.grid = AccessGrid(self.matrix, lab)
+        self.grid = AccessGrid(self.matrix)
         self.editor = w.Textarea(
             value=json.dumps(self.original, indent=2), layout=w.Layout(width="100%", height="280px")
         )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import itertools
 import json
 import threading
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from urllib.parse import parse_qs, urlparse
 from botocore.credentials import Credentials
 from werkzeug.exceptions import HTTPException
 
-from . import assumerole, clock, iam, requestkeys, sessions
+from . import assumerole, clock, decisions, iam, requestkeys, sessions
 from .patching import Patches
 
 ADMIN_ACCESS_KEY_ID = "testing"
@@ -86,48 +87,60 @@ class Caller:
     context: tuple[tuple[str, Any], ...] = ()
 
 
-@dataclass(frozen=True)
-class Recorded:
-    """One authorization decision, kept so the course can explain it."""
+@dataclass
+class _Logged:
+    """One decision as the log keeps it; its record is built only if someone asks why."""
 
-    access_key_id: str
+    decision: iam.Decision
     principal_arn: str
-    decision: iam.Decision | None  # None: the administrator, not evaluated
+    access_key_id: str
+    service: str
+    error_code: str | None
+    error_message: str | None
     at: float
+    sequence: int
 
-    @property
-    def allowed(self) -> bool:
-        return self.decision is None or self.decision.allowed
-
-    def to_dict(self) -> dict[str, Any]:
-        request = self.decision.request if self.decision else None
-        return {
-            "access_key_id": self.access_key_id,
-            "principal_arn": self.principal_arn,
-            "action": request.action if request else None,
-            "resource": request.resource if request else None,
-            "effect": self.decision.effect if self.decision else "Allow",
-            "explanation": iam.explain(self.decision)
-            if self.decision
-            else "Allowed: the lab administrator may do anything in the account.",
-            "at": self.at,
-        }
+    @functools.cached_property
+    def record(self) -> decisions.DecisionRecord:
+        return decisions.record_of(
+            self.decision,
+            principal_arn=self.principal_arn,
+            access_key_id=self.access_key_id,
+            service=self.service,
+            error_code=self.error_code,
+            error_message=self.error_message,
+            at=self.at,
+            sequence=self.sequence,
+        )
 
 
 _log_lock = threading.Lock()
-_log: collections.deque[Recorded] = collections.deque(maxlen=500)
+_log: collections.deque[_Logged] = collections.deque(maxlen=500)
+_sequence = itertools.count(1)
 
 
-def recent_decisions(access_key_id: str | None = None, limit: int = 50) -> list[Recorded]:
-    """The newest decisions first, optionally for one access key."""
+def recent_decisions(access_key_id: str | None = None, limit: int = 50) -> list[decisions.DecisionRecord]:
+    """The newest decisions first, optionally for one access key (the lab administrator's calls
+    are not evaluated, so not logged)."""
     with _log_lock:
-        found = [r for r in reversed(_log) if access_key_id in (None, r.access_key_id)]
-    return found[:limit]
+        found = [entry for entry in reversed(_log) if access_key_id in (None, entry.access_key_id)]
+    return [entry.record for entry in found[:limit]]
 
 
-def _record(recorded: Recorded) -> None:
+def _record(caller: Caller, service: str, decision: iam.Decision, refusal: AwsError | None) -> None:
     with _log_lock:
-        _log.append(recorded)
+        _log.append(
+            _Logged(
+                decision,
+                caller.arn,
+                caller.access_key_id,
+                service,
+                refusal.aws_code if refusal else None,
+                refusal.aws_message if refusal else None,
+                clock.now(),
+                next(_sequence),
+            )
+        )
 
 
 # --- errors, in each service's own shape ------------------------------------
@@ -136,11 +149,15 @@ def _record(recorded: Recorded) -> None:
 class AwsError(HTTPException):
     """An error response with exactly the status, headers and body AWS sends."""
 
-    def __init__(self, status: int, body: str, content_type: str) -> None:
+    def __init__(
+        self, status: int, body: str, content_type: str, aws_code: str = "", aws_message: str = ""
+    ) -> None:
         super().__init__(description=body)
         self.code = status
         self._body = body
         self._content_type = content_type
+        self.aws_code = aws_code  # AWS's error code, e.g. "AccessDenied"
+        self.aws_message = aws_message
 
     def get_body(self, *args: Any, **kwargs: Any) -> str:
         return self._body
@@ -160,18 +177,18 @@ def error_response(protocol: str, status: int, code: str, message: str) -> AwsEr
             f"<Error><Code>{code}</Code><Message>{_xml_escape(message)}</Message>"
             "<RequestId>LABREQUEST0000000</RequestId><HostId>offline-lab</HostId></Error>"
         )
-        return AwsError(status, body, "application/xml")
+        return AwsError(status, body, "application/xml", code, message)
     if protocol == "query":
         body = (
             '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
             f"<Error><Type>Sender</Type><Code>{code}</Code><Message>{_xml_escape(message)}</Message></Error>"
             "<RequestId>LABREQUEST0000000</RequestId></ErrorResponse>"
         )
-        return AwsError(status, body, "text/xml")
+        return AwsError(status, body, "text/xml", code, message)
     # JSON services (DynamoDB, Cognito): the body DynamoDB sends, which
     # botocore also reads for the other JSON services.
     body = json.dumps({"__type": f"com.amazon.coral.service#{code}", "Message": message})
-    return AwsError(status, body, "application/x-amz-json-1.0")
+    return AwsError(status, body, "application/x-amz-json-1.0", code, message)
 
 
 def _protocol(service: str) -> str:
@@ -535,9 +552,10 @@ def authorize(response: Any, iam_request_cls: Any, resource: str = "*") -> None:
         context.update(_global_keys(scope[1]))
         context.update(keys)
         decision = iam.evaluate(caller.policies, iam.Request(action, target, context), session_policies)
-        _record(Recorded(access_key_id, caller.arn, decision, clock.now()))
-        if not decision.allowed:
-            raise access_denied(service, caller.arn, decision)
+        refusal = None if decision.allowed else access_denied(service, caller.arn, decision)
+        _record(caller, service, decision, refusal)
+        if refusal is not None:
+            raise refusal
 
 
 def _check_trust(response: Any, account_id: str, caller: Caller) -> None:

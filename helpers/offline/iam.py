@@ -26,10 +26,12 @@ import ipaddress
 import json
 import operator
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+
+from .policytext import as_tuple, listed, principal_text
 
 __all__ = [
     "ALLOW",
@@ -41,9 +43,10 @@ __all__ = [
     "NamedPolicy",
     "Request",
     "StatementResult",
+    "closest_statements",
+    "describe_condition",
     "evaluate",
     "evaluate_trust",
-    "explain",
     "parse_policy",
 ]
 
@@ -112,15 +115,33 @@ class StatementResult:
     conditions: tuple[ConditionResult, ...]
     conditions_matched: bool
     applies: bool
-    note: str
+    note: str  # the miss (or match) said in a sentence, for people; nothing parses it
+    # Which element kept the statement from applying, checked in this order: "action",
+    # "resource", "principal", "condition"; None when it applies.
+    missed: str | None = None
+    # The policy variable with no value that made the statement (or its condition) miss.
+    missing_variable: str | None = None
+    # The Resource (or NotResource) patterns with variables filled in, as IAM compared them.
+    resource_patterns: tuple[str, ...] = ()
     # Building the display copy is a third of a decision's cost and most decisions are never
-    # explained, so it is made on first use of `statement`.
-    _display: Callable[[], dict] = field(repr=False, compare=False, default=dict)
+    # explained, so it is made on first use of `statement` / `variables`.
+    _display: Callable[[], tuple[dict, dict[str, str]]] = field(
+        repr=False, compare=False, default=lambda: ({}, {})
+    )
 
     @functools.cached_property
+    def _shown(self) -> tuple[dict, dict[str, str]]:
+        return self._display()
+
+    @property
     def statement(self) -> dict:
         """The statement as written, with policy variables substituted where they have values."""
-        return self._display()
+        return self._shown[0]
+
+    @property
+    def variables(self) -> dict[str, str]:
+        """Each policy variable the statement uses, as written, and the value filled in for it."""
+        return self._shown[1]
 
 
 @dataclass(frozen=True)
@@ -446,9 +467,9 @@ def _normalise_statement(index: int, statement: Mapping) -> _Statement:
         sid=statement.get("Sid") or None,
         effect=statement["Effect"],
         raw=statement,
-        actions=_as_tuple(statement.get("Action", statement.get("NotAction"))),
+        actions=as_tuple(statement.get("Action", statement.get("NotAction"))),
         not_action="NotAction" in statement,
-        resources=_as_tuple(statement[resource_field]) if has_resources else None,
+        resources=as_tuple(statement[resource_field]) if has_resources else None,
         not_resource=resource_field == "NotResource",
         principals=(
             _normalise_principal(statement[principal_field]) if principal_field in statement else None
@@ -463,7 +484,7 @@ def _normalise_principal(principal: str | Mapping) -> Mapping[str, tuple[str, ..
     if principal == "*":
         return {"AWS": ("*",)}
     return {
-        kind: tuple(_canonical_principal(kind, value) for value in _as_tuple(values))
+        kind: tuple(_canonical_principal(kind, value) for value in as_tuple(values))
         for kind, values in principal.items()
     }
 
@@ -578,7 +599,7 @@ def _variable_value(body: str, context: Mapping[str, _ContextValue]) -> str | No
     return default
 
 
-def _display(text: str, scope: _Scope) -> str:
+def _display_text(text: str, scope: _Scope) -> str:
     """The string learners see: variables replaced where they resolve, left as written if not."""
     resolved = _resolve(text, scope)
     return text if isinstance(resolved, _Missing) else _joined(resolved)
@@ -836,7 +857,7 @@ def _condition_result(
 
 def _request_principal(principal: Mapping[str, str | Sequence[str]] | None) -> dict:
     return {
-        kind: tuple(_canonical_principal(kind, value) for value in _as_tuple(values))
+        kind: tuple(_canonical_principal(kind, value) for value in as_tuple(values))
         for kind, values in (principal or {}).items()
     }
 
@@ -882,20 +903,26 @@ def _evaluate_statement(
 ) -> StatementResult:
     scope = _Scope(context, policy.variables_enabled)
     action_matched, action_note = _match_actions(statement, request.action)
-    resource_matched, resource_note = _match_resources(statement, request.resource, scope)
+    resource_matched, resource_note, patterns, resource_missing = _match_resources(
+        statement, request.resource, scope
+    )
     principal_matched, principal_note = _match_principal(statement, caller)
     evaluated = [_evaluate_condition(condition, scope) for condition in statement.conditions]
     conditions = tuple(result for result, _ in evaluated)
     conditions_matched = all(result.matched for result in conditions)
     applies = action_matched and resource_matched and principal_matched and conditions_matched
     failed = [(result, missing) for result, missing in evaluated if not result.matched]
-    note = (
-        action_note
-        or resource_note
-        or principal_note
-        or (_condition_note(*failed[0]) if failed else "")
-        or f"{statement.effect} applies: action, resource and conditions all match"
-    )
+    missed, missing_variable = None, None
+    if not action_matched:
+        missed, note = "action", action_note
+    elif not resource_matched:
+        missed, note, missing_variable = "resource", resource_note, resource_missing
+    elif not principal_matched:
+        missed, note = "principal", principal_note
+    elif failed:
+        missed, note, missing_variable = "condition", _condition_note(*failed[0]), failed[0][1]
+    else:
+        note = f"{statement.effect} applies: action, resource and conditions all match"
     return StatementResult(
         policy_name=policy.name,
         index=statement.index,
@@ -909,19 +936,25 @@ def _evaluate_statement(
         conditions_matched=conditions_matched,
         applies=applies,
         note=note,
+        missed=missed,
+        missing_variable=missing_variable,
+        resource_patterns=patterns,
     )
 
 
 def _match_actions(statement: _Statement, action: str) -> tuple[bool, str]:
-    listed = any(_action_matches(action, pattern) for pattern in statement.actions)
+    hit = any(_action_matches(action, pattern) for pattern in statement.actions)
     if statement.not_action:
-        return not listed, (f"NotAction {_list(statement.actions)} excludes {action}" if listed else "")
-    return listed, ("" if listed else f"Action {action} is not in {_list(statement.actions)}")
+        return not hit, (f"NotAction {listed(statement.actions)} excludes {action}" if hit else "")
+    return hit, ("" if hit else f"Action {action} is not in {listed(statement.actions)}")
 
 
-def _match_resources(statement: _Statement, resource: str, scope: _Scope) -> tuple[bool, str]:
+def _match_resources(
+    statement: _Statement, resource: str, scope: _Scope
+) -> tuple[bool, str, tuple[str, ...], str | None]:
+    """(matched, note, the patterns with variables filled in, a variable with no value)."""
     if statement.resources is None:
-        return True, ""  # trust policies name no resource: the role itself is implied
+        return True, "", (), None  # trust policies name no resource: the role itself is implied
     patterns: list[_Text] = []
     missing: list[str] = []
     for written in statement.resources:
@@ -930,27 +963,27 @@ def _match_resources(statement: _Statement, resource: str, scope: _Scope) -> tup
             missing.append(text.variable)  # an ARN with an unresolved variable matches nothing
         else:
             patterns.append(text)
-    listed = any(_resource_matches(resource, pattern) for pattern in patterns)
-    shown = _list([_joined(pattern) for pattern in patterns])
+    hit = any(_resource_matches(resource, pattern) for pattern in patterns)
+    filled = tuple(_joined(pattern) for pattern in patterns)
+    shown = listed(filled)
     if statement.not_resource:
-        return not listed, (f"NotResource {shown} excludes {resource}" if listed else "")
-    if listed:
-        return True, ""
+        return not hit, (f"NotResource {shown} excludes {resource}" if hit else ""), filled, None
+    if hit:
+        return True, "", filled, None
     if not patterns:
-        return False, f"variable {missing[0]} has no value, so the statement matches nothing"
-    return False, f"Resource {shown} does not match {resource}"
+        note = f"variable {missing[0]} has no value, so the statement matches nothing"
+        return False, note, filled, missing[0]
+    return False, f"Resource {shown} does not match {resource}", filled, None
 
 
 def _match_principal(statement: _Statement, caller: Mapping | None) -> tuple[bool, str]:
     if caller is None or statement.principals is None:
         return True, ""  # identity and session policies have no Principal element
-    listed = _principal_matches(statement.principals, caller)
-    wanted = _principal_text(statement.principals)
+    hit = _principal_matches(statement.principals, caller)
+    wanted = principal_text(statement.principals)
     if statement.not_principal:
-        return not listed, (
-            f"NotPrincipal {wanted} excludes caller {_principal_text(caller)}" if listed else ""
-        )
-    return listed, ("" if listed else f"Principal {wanted} does not match caller {_principal_text(caller)}")
+        return not hit, (f"NotPrincipal {wanted} excludes caller {principal_text(caller)}" if hit else "")
+    return hit, ("" if hit else f"Principal {wanted} does not match caller {principal_text(caller)}")
 
 
 def _condition_note(result: ConditionResult, missing: str | None) -> str:
@@ -958,12 +991,23 @@ def _condition_note(result: ConditionResult, missing: str | None) -> str:
         return (
             f"variable {missing} has no value, so condition {result.operator} on {result.key} does not match"
         )
-    return f"Condition failed: {_describe_condition(result)}"
+    return f"Condition failed: {describe_condition(result)}"
 
 
-def _display_statement(statement: _Statement, scope: _Scope) -> dict:
-    """The statement as written, with variables substituted where they have values."""
+def _display_statement(statement: _Statement, scope: _Scope) -> tuple[dict, dict[str, str]]:
+    """The statement as written with variables substituted where they have values, and those
+    variables with their values."""
     shown = json.loads(json.dumps(statement.raw))
+    variables: dict[str, str] = {}
+
+    def _display(text: str, scope: _Scope) -> str:
+        if scope.variables_enabled:
+            for match in _VARIABLE.finditer(text):
+                value = _variable_value(match.group(1), scope.context)
+                if value is not None and match.group(1) not in _SPECIAL_VARIABLES:
+                    variables[match.group(0)] = value
+        return _display_text(text, scope)
+
     for name in ("Resource", "NotResource"):
         if isinstance(shown.get(name), str):
             shown[name] = _display(shown[name], scope)
@@ -978,7 +1022,7 @@ def _display_statement(statement: _Statement, scope: _Scope) -> dict:
                 block[key] = _display(value, scope)
             elif isinstance(value, list):
                 block[key] = [_display(v, scope) if isinstance(v, str) else v for v in value]
-    return shown
+    return shown, variables
 
 
 # --------------------------------------------------------------------------------------------
@@ -1069,20 +1113,15 @@ def evaluate_trust(trust_policy: NamedPolicy, request: Request) -> Decision:
 
 
 # --------------------------------------------------------------------------------------------
-# Explanations for learners
+# Near misses (what `decisions.explain` shows for an implicit deny)
 # --------------------------------------------------------------------------------------------
 
 
-def explain(decision: Decision) -> str:
-    """A few plain-English lines: the verdict, then the statements behind it. For an implicit
-    deny, the closest Allow statements of the policy type that failed, and why each missed."""
-    request = decision.request
-    target = f"{request.action} on {request.resource}"
-    if decision.allowed:
-        return "\n".join([f"ALLOWED: {target}.", *_statement_lines(decision.deciding, "Allowed by")])
-    lines = [f"DENIED: {target} {decision.denial_reason()}."]
-    if decision.effect == EXPLICIT_DENY:
-        return "\n".join(lines + _statement_lines(decision.deciding, "Denied by"))
+def closest_statements(decision: Decision, limit: int = 3) -> tuple[StatementResult, ...]:
+    """For an implicit deny, the Allow statements of the policy type that failed that came
+    nearest to applying (equally near, in evaluation order); () otherwise."""
+    if decision.effect != IMPLICIT_DENY:
+        return ()
     session = decision._session_results
     side = (
         session
@@ -1091,12 +1130,9 @@ def explain(decision: Decision) -> str:
     )
     candidates = [result for result in side if result.effect == "Allow"]
     if not candidates:
-        lines.append(f"No {decision.policy_type} policy has an Allow statement for it.")
-        return "\n".join(lines)
+        return ()
     best = max(_closeness(result) for result in candidates)
-    lines.append("No statement allows it. Closest:")
-    lines += [f"  - {_label(r)}: {r.note}." for r in candidates if _closeness(r) == best][:3]
-    return "\n".join(lines)
+    return tuple(r for r in candidates if _closeness(r) == best)[:limit]
 
 
 def _closeness(result: StatementResult) -> int:
@@ -1109,34 +1145,11 @@ def _closeness(result: StatementResult) -> int:
     )
 
 
-def _statement_lines(results: Iterable[StatementResult], verb: str) -> list[str]:
-    lines = []
-    for result in results:
-        shown = result.statement
-        actions = _list(_as_tuple(shown.get("Action", shown.get("NotAction"))))
-        if "Resource" in shown or "NotResource" in shown:
-            target = _list(_as_tuple(shown.get("Resource", shown.get("NotResource"))))
-        else:
-            target = f"the role for {_principal_text(_as_principal(shown))}"
-        lines.append(f"{verb} {_label(result)} ({result.effect} {actions} on {target}).")
-        lines += [f"  - {_describe_condition(condition)}" for condition in result.conditions]
-    return lines
-
-
-def _as_principal(statement: Mapping) -> Mapping:
-    principal = statement.get("Principal", statement.get("NotPrincipal"))
-    return {"AWS": "*"} if principal == "*" else principal
-
-
-def _label(result: StatementResult) -> str:
-    name = f"'{result.sid}'" if result.sid else f"#{result.index + 1}"
-    return f"statement {name} in policy '{result.policy_name}'"
-
-
-def _describe_condition(result: ConditionResult) -> str:
-    request = "absent" if result.request_values is None else _list(result.request_values)
+def describe_condition(result: ConditionResult) -> str:
+    """One condition's outcome in a line, e.g. `StringLike s3:prefix [a/*]: request b/ -> did not match`."""
+    request = "absent" if result.request_values is None else listed(result.request_values)
     outcome = "matched" if result.matched else "did not match"
-    return f"{result.operator} {result.key} {_list(result.policy_values)}: request {request} -> {outcome}"
+    return f"{result.operator} {result.key} {listed(result.policy_values)}: request {request} -> {outcome}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -1152,20 +1165,7 @@ def _as_list(value: object) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _as_tuple(value: object) -> tuple[str, ...]:
-    return tuple(value) if isinstance(value, list | tuple) else (value,)
-
-
 def _stringify(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _list(values: Iterable[str]) -> str:
-    values = list(values)
-    return values[0] if len(values) == 1 else "[" + ", ".join(values) + "]"
-
-
-def _principal_text(principal: Mapping) -> str:
-    return ", ".join(f"{kind}: {_list(_as_tuple(values))}" for kind, values in principal.items()) or "none"

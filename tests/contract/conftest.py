@@ -22,6 +22,8 @@ import pycognito
 import pytest
 
 from helpers.offline import clock, engine, server
+from helpers.offline.authz import recent_decisions
+from helpers.offline.decisions import DecisionRecord
 
 REGION = "us-east-1"
 # `-m real_aws --real-aws` runs only the real-account pass.
@@ -154,6 +156,30 @@ def mailbox_reader(aws: Aws) -> Mailbox:
 @pytest.fixture(name="mailbox")
 def mailbox_fixture(mailbox_reader: Mailbox) -> Mailbox:
     return mailbox_reader
+
+
+@dataclass
+class DecisionLog:
+    """The offline AWS's IAM decisions, as records: in-process from the engine, at the endpoint
+    from `GET /_lab/decisions` (AWS has no such API; this is how the course explains a cell)."""
+
+    aws: Aws
+
+    def newest(self, access_key_id: str) -> DecisionRecord:
+        if self.aws.mode == "server":
+            found = self.aws.lab_get(f"/_lab/decisions?access_key_id={access_key_id}&limit=1")
+            assert found, f"no decision recorded for {access_key_id}"
+            return DecisionRecord.from_dict(found[0])
+        newest = recent_decisions(access_key_id, limit=1)
+        assert newest, f"no decision recorded for {access_key_id}"
+        return newest[0]
+
+
+@pytest.fixture
+def decision_log(aws: Aws) -> DecisionLog:
+    if aws.mode == "real":
+        pytest.skip("AWS does not say which statement decided; only the offline AWS keeps a log")
+    return DecisionLog(aws)
 
 
 @dataclass

@@ -169,6 +169,58 @@ def test_other_prefix_denied_with_aws_message(lab: Lab, alice: boto3.Session) ->
     )
 
 
+def test_a_decision_reaches_the_course_as_data(lab: Lab, alice: boto3.Session, decision_log: Any) -> None:
+    """The offline AWS keeps each decision as a record the course reads field by field.
+
+    Not an AWS behaviour (AWS says only which kind of policy failed, in its message): the lab's
+    own API, in-process and at `GET /_lab/decisions`. The record carries exactly AWS's answer
+    (code and message, as the previous test checks them against the IAM User Guide's format) and
+    the statement that came nearest, with the policy variable filled in as IAM evaluated it.
+    """
+    response = _error(lab.client(alice, "s3").get_object, Bucket=lab.bucket, Key="private/bob/note.txt")
+    record = decision_log.newest(alice.get_credentials().access_key)
+    assert (record.effect, record.action, record.policy_type) == (
+        "ImplicitDeny",
+        "s3:GetObject",
+        "identity-based",
+    )
+    assert record.resource == f"arn:aws:s3:::{lab.bucket}/private/bob/note.txt"
+    assert (record.error_code, record.error_message) == ("AccessDenied", response["Error"]["Message"])
+    assert record.reason == "because no identity-based policy allows the s3:GetObject action"
+    nearest = record.nearest
+    assert nearest is not None
+    assert (nearest.policy_name, nearest.sid, nearest.missed) == (
+        "notes-access",
+        "OwnPrivateObjects",
+        "resource",
+    )
+    assert nearest.variables == {"${aws:PrincipalTag/owner}": "alice"}
+    assert nearest.statement["Resource"] == f"arn:aws:s3:::{lab.bucket}/private/alice/*"
+    assert nearest.resource_patterns == (f"arn:aws:s3:::{lab.bucket}/private/alice/*",)
+
+    lab.client(alice, "s3").get_object(Bucket=lab.bucket, Key="private/alice/a.txt")
+    allowed = decision_log.newest(alice.get_credentials().access_key)
+    assert (allowed.effect, allowed.error_code, allowed.reason) == ("Allow", None, "")
+    assert [s.sid for s in allowed.deciding] == ["OwnPrivateObjects"]
+    assert allowed.sequence > record.sequence
+
+
+def test_a_failed_condition_is_recorded_with_both_sides(
+    lab: Lab, alice: boto3.Session, decision_log: Any
+) -> None:
+    """A ListBucket outside the caller's prefix misses on its `s3:prefix` condition; the record
+    names the condition, the policy's values (variables filled in) and the request's (the lab's
+    own API; the condition semantics are the IAM User Guide's, as `test_list_only_own_prefix`)."""
+    _error(lab.client(alice, "s3").list_objects_v2, Bucket=lab.bucket, Prefix="private/bob/")
+    record = decision_log.newest(alice.get_credentials().access_key)
+    nearest = record.nearest
+    assert nearest is not None and nearest.sid == "ListOwnPrefix"
+    condition = nearest.failed_condition
+    assert condition is not None
+    assert (condition.operator, condition.key) == ("StringLike", "s3:prefix")
+    assert (condition.policy_values, condition.request_values) == (("private/alice/*",), ("private/bob/",))
+
+
 def test_list_only_own_prefix(lab: Lab, alice: boto3.Session) -> None:
     """`s3:prefix` is the request's prefix parameter; without one the key is absent and StringLike fails.
 

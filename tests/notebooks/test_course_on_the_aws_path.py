@@ -31,7 +31,7 @@ from notebook_runner import execute, notebook_paths
 
 from helpers import __main__ as cli
 from helpers import lab
-from helpers.offline import authz, engine, propagation, server
+from helpers.offline import authz, engine, iam, propagation, server
 
 ACCOUNT = "123456789012"
 SEAT = "seat-07"
@@ -65,18 +65,19 @@ def endpoint() -> Iterator[server.Server]:
 
 
 @pytest.fixture
-def runner_denials(monkeypatch: pytest.MonkeyPatch) -> list[authz.Recorded]:
-    """Every authorization decision that refused someone, as the endpoint (in this process) makes it.
+def runner_denials(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """(access key id, action) of every authorization decision that refused someone, as the
+    endpoint (in this process) makes it.
 
     The endpoint's own log keeps only the last 500 decisions; the course makes thousands.
     """
-    denied: list[authz.Recorded] = []
+    denied: list[tuple[str, str]] = []
     record = authz._record
 
-    def keep(recorded: authz.Recorded) -> None:
-        if not recorded.allowed:
-            denied.append(recorded)
-        record(recorded)
+    def keep(caller: authz.Caller, service: str, decision: iam.Decision, refusal: Any) -> None:
+        if refusal is not None:
+            denied.append((caller.access_key_id, decision.request.action))
+        record(caller, service, decision, refusal)
 
     monkeypatch.setattr(authz, "_record", keep)
     return denied
@@ -116,7 +117,7 @@ def _text(cell: Any) -> str:
 
 def test_every_notebook_runs_on_the_real_aws_path_with_only_the_runner_policy_and_leaves_nothing(
     endpoint: server.Server,
-    runner_denials: list[authz.Recorded],
+    runner_denials: list[tuple[str, str]],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -134,7 +135,7 @@ def test_every_notebook_runs_on_the_real_aws_path_with_only_the_runner_policy_an
         assert f"REAL AWS (TEST ENDPOINT {endpoint.url}): account {ACCOUNT}" in text, name
         assert f"names start with cognito-lab-{SEAT}-" in text, name
     # The runner policy let the learner do everything the course does: no call of theirs was refused.
-    assert [r.to_dict()["action"] for r in runner_denials if r.access_key_id == runner_key] == []
+    assert [action for key, action in runner_denials if key == runner_key] == []
     # Every break-it cell met the error its lesson expects, but one: on AWS the clock can't be moved,
     # so 02's expired token isn't expired yet. The cells say so and run on; nothing fails.
     unexpected = [

@@ -21,7 +21,7 @@ from botocore.exceptions import ClientError
 
 from helpers import access, cleanup, identitypool, lab, policies, quiz, storage, tokens, userpool
 from helpers.lab import Lab
-from helpers.offline import engine, iam, server
+from helpers.offline import decisions, engine, iam, server
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -260,14 +260,16 @@ def test_the_classic_mistake_is_refused_and_explained(
     assert "'OwnPrivateObjects'" in explained and "<Alice's identity id>/*" in explained
 
 
-# --- short reasons from any explanation ----------------------------------------------------------
+# --- short reasons from any decision ----------------------------------------------------------
 
 
-def _explained(policies_: list[dict[str, Any]], session: list[dict[str, Any]] | None = None) -> str:
+def _explained(
+    policies_: list[dict[str, Any]], session: list[dict[str, Any]] | None = None
+) -> decisions.DecisionRecord:
     request = iam.Request("s3:GetObject", "arn:aws:s3:::b/k", {})
     named = [iam.NamedPolicy(f"p{i}", p) for i, p in enumerate(policies_)]
     session_named = None if session is None else [iam.NamedPolicy("s", p) for p in session]
-    return iam.explain(iam.evaluate(named, request, session_named))
+    return decisions.record_of(iam.evaluate(named, request, session_named))
 
 
 ALLOW_ALL = {
@@ -290,7 +292,7 @@ def test_short_reason_when_only_the_session_policy_refuses() -> None:
         "Statement": [{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}],
     }
     assert access.short_reason(_explained([ALLOW_ALL], [nothing])) == (
-        "no session policy allows s3:GetObject on arn:aws:s3:::b/k"
+        "no session policy allows s3:GetObject on k"
     )
 
 

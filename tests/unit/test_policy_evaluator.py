@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from helpers.offline import iam
+from helpers.offline import decisions, iam
 
 ACCOUNT = "123456789012"
 POOL = "us-east-1:11111111-2222-3333-4444-555555555555"
@@ -1327,9 +1327,14 @@ def own_prefix_decision(owner: str) -> iam.Decision:
     return iam.evaluate([policy(statement, name="notes-authenticated-access")], request)
 
 
+def explain(decision: iam.Decision) -> str:
+    """What learners read: the decision's record, rendered."""
+    return decisions.explain(decisions.record_of(decision))
+
+
 def test_explain_allow_names_sid_and_substituted_resource() -> None:
     """Explanations show the deciding statement with its variables substituted."""
-    text = iam.explain(own_prefix_decision(ALICE))
+    text = explain(own_prefix_decision(ALICE))
     assert text.startswith("ALLOWED: s3:GetObject on ")
     assert "'OwnPrefix'" in text
     assert "'notes-authenticated-access'" in text
@@ -1345,7 +1350,7 @@ def test_explain_implicit_deny_shows_closest_statement() -> None:
         f"Resource arn:aws:s3:::notes/private/{ALICE}/* does not match arn:aws:s3:::notes/private/{BOB}/x"
     )
     assert result.statement["Resource"] == f"arn:aws:s3:::notes/private/{ALICE}/*"
-    text = iam.explain(decision)
+    text = explain(decision)
     assert text.splitlines()[0] == (
         f"DENIED: s3:GetObject on arn:aws:s3:::notes/private/{BOB}/x because no identity-based policy "
         "allows the s3:GetObject action."
@@ -1363,7 +1368,7 @@ def test_explain_explicit_deny_shows_deny_statement_and_conditions() -> None:
     decision = iam.evaluate(
         [policy(*statements)], iam.Request("s3:GetObject", "arn:aws:s3:::b/k", {"aws:SecureTransport": False})
     )
-    text = iam.explain(decision)
+    text = explain(decision)
     assert "with an explicit deny in an identity-based policy" in text
     assert "Denied by statement 'RequireTls'" in text
     assert "Bool aws:SecureTransport false: request false -> matched" in text
@@ -1384,7 +1389,7 @@ def test_explain_condition_failure_and_absent_key() -> None:
         "Condition failed: ForAnyValue:StringLike cognito-identity.amazonaws.com:amr authenticated: "
         "request absent -> did not match"
     )
-    assert "'CognitoAuthenticated'" in iam.explain(decision)
+    assert "'CognitoAuthenticated'" in explain(decision)
 
 
 def test_explain_session_cap_points_at_session_policies() -> None:
@@ -1394,7 +1399,7 @@ def test_explain_session_cap_points_at_session_policies() -> None:
         iam.Request("s3:GetObject", "arn:aws:s3:::b/k"),
         [policy(dict(WRITE, Sid="WriteOnly"), name="session-write")],
     )
-    text = iam.explain(decision)
+    text = explain(decision)
     assert "because no session policy allows the s3:GetObject action" in text
     assert "'WriteOnly' in policy 'session-write'" in text
 
@@ -1412,3 +1417,20 @@ def test_statement_result_fields() -> None:
     )
     assert result.statement["Condition"]["StringLike"]["s3:prefix"] == f"private/{ALICE}/*"
     assert result.note == "Allow applies: action, resource and conditions all match"
+
+
+def test_a_decision_record_survives_json_unchanged() -> None:
+    """The endpoint sends records as JSON (`GET /_lab/decisions`); what the course rebuilds from
+    them is the record the evaluator made, so both backends explain a cell the same way."""
+    for decision in (own_prefix_decision(ALICE), own_prefix_decision(BOB)):
+        record = decisions.record_of(decision, principal_arn="arn:aws:sts::1:assumed-role/r/s", sequence=7)
+        again = decisions.DecisionRecord.from_dict(json.loads(json.dumps(record.to_dict())))
+        assert again == record
+        assert decisions.explain(again) == decisions.explain(record)
+
+
+def test_a_record_names_the_variables_each_statement_filled_in() -> None:
+    record = decisions.record_of(own_prefix_decision(ALICE))
+    (deciding,) = record.deciding
+    assert deciding.variables == {f"${{{SUB}}}": ALICE}
+    assert deciding.statement["Resource"] == f"arn:aws:s3:::notes/private/{ALICE}/*"

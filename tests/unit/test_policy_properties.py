@@ -9,7 +9,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers.offline import iam
+from helpers.offline import decisions, iam
 
 FAST = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -236,7 +236,7 @@ def test_parse_policy_only_raises_malformed_policy_document(document: object, ki
     named = iam.NamedPolicy("fuzzed", document)
     request = iam.Request("s3:GetObject", "arn:aws:s3:::b/k", {"aws:username": "a"}, {"AWS": "123456789012"})
     decision = iam.evaluate_trust(named, request) if kind == "trust" else iam.evaluate([named], request)
-    assert iam.explain(decision)
+    assert decisions.explain(decisions.record_of(decision))
 
 
 context_values = (
@@ -282,7 +282,7 @@ def test_evaluate_never_raises_and_allow_needs_an_applying_allow(
         assert decision.deciding
         assert all(r.applies and r.effect == "Allow" for r in decision.deciding)
         assert not any(r.applies and r.effect == "Deny" for r in decision.evaluated)
-    assert iam.explain(decision)
+    assert decisions.explain(decisions.record_of(decision))
 
 
 @FAST

@@ -65,7 +65,7 @@ def course() -> Iterator[SimpleNamespace]:
 
 
 def test_each_cell_shows_colour_and_symbol(course: SimpleNamespace) -> None:
-    grid = widgets.AccessGrid(course.matrix, course.lab)
+    grid = widgets.AccessGrid(course.matrix)
     alice_reads_bobs = grid.buttons[("Alice", "read Bob's private")]
     assert (alice_reads_bobs.description, alice_reads_bobs.button_style) == ("✗", "danger")
     assert "denied" in alice_reads_bobs._dom_classes
@@ -75,7 +75,7 @@ def test_each_cell_shows_colour_and_symbol(course: SimpleNamespace) -> None:
 
 
 def test_clicking_a_denied_cell_shows_request_statement_and_aws_error(course: SimpleNamespace) -> None:
-    grid = widgets.AccessGrid(course.matrix, course.lab)
+    grid = widgets.AccessGrid(course.matrix)
     assert "Click a cell" in grid.detail.value
     grid.buttons[("Alice", "read Bob's private")].click()
     shown = grid.detail.value
@@ -94,22 +94,31 @@ def test_clicking_a_denied_cell_shows_request_statement_and_aws_error(course: Si
 
 
 def test_an_allowed_cell_names_the_statements_that_allowed_it(course: SimpleNamespace) -> None:
-    story = widgets.AccessGrid(course.matrix, course.lab).select("guest", "read public")
+    story = widgets.AccessGrid(course.matrix).select("guest", "read public")
     assert story.aws_said == "AWS answered: OK (the call was allowed and succeeded)."
     assert story.statements.startswith("The statements that allowed it:")
     assert "statement 'ReadPublic' in policy 'notes-access'" in story.statements
-    assert "not one of the role's inline policies" in story.statements  # AWS's guest scope-down
+    # AWS's guest scope-down is a session policy, not the role's: the record carries it too.
+    assert "in policy 'cognito-unauth-inline-scope-down'" in story.statements
 
 
-def test_without_the_role_policies_a_statement_is_only_named(course: SimpleNamespace) -> None:
-    story = widgets.cell_story(course.matrix, "Alice", "scan", {})
+def test_a_cell_shows_the_statement_as_iam_saw_it_with_its_variables(course: SimpleNamespace) -> None:
+    """The record carries the statement with the caller's values filled in: nothing is fetched
+    from IAM again and nothing is substituted by the course."""
+    story = widgets.cell_story(course.matrix, "Alice", "scan")
     assert story.aws_said.startswith("AWS answered: AccessDeniedException: ")
     assert story.request.endswith(
         "asked for dynamodb:Scan on arn:aws:dynamodb:us-east-1:123456789012:table/cognito-lab-notes."
     )
-    assert story.statements.splitlines()[1:] == [
-        "statement 'OwnItems' in policy 'notes-access' (not one of the role's inline policies)"
-    ]
+    head, *statement = story.statements.splitlines()[1:]
+    assert head == (
+        "statement 'OwnItems' in policy 'notes-access', "
+        "with ${cognito-identity.amazonaws.com:sub} = <Alice's identity id>:"
+    )
+    shown = json.loads("\n".join(statement))
+    assert shown["Condition"] == {
+        "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["<Alice's identity id>"]}
+    }
 
 
 def test_the_text_fallback_is_the_table(course: SimpleNamespace) -> None:
