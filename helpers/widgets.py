@@ -591,7 +591,7 @@ class SignUpPanel:
 
     def __init__(self, lab: Lab, user_pool_id: str, client_id: str) -> None:
         self.lab, self.user_pool_id, self.client_id = lab, user_pool_id, client_id
-        self.username = w.Text(description="Username:", placeholder="dave")
+        self.username = w.Text(description="Username:", placeholder="zoe")
         self.password = w.Password(description="Password:")
         self.code = w.Text(description="Code:", placeholder="from the email")
         buttons = [
@@ -635,6 +635,13 @@ class SignUpPanel:
         """SignUp with the form's username and password (and `<username>@example.com` offline)."""
 
         def call() -> str:
+            if self.username.value in userpool.PASSWORDS:
+                # Later notebooks sign the course's users in with the course's passwords: one signed
+                # up here with another password would break them on a shared AWS.
+                raise LabError(
+                    f"{self.username.value} is one of the course's own users, whom notebooks 02-10 sign "
+                    "in with the course's password: pick another username."
+                )
             reply = self.lab.client("cognito-idp").sign_up(
                 ClientId=self.client_id,
                 Username=self.username.value,

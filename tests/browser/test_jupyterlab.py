@@ -56,7 +56,7 @@ def test_notebook_01_sign_up_panel_renders_and_answers(page: Any, run_all_cells:
     expect(panel.locator("input")).to_have_count(3)  # username, password, code
     expect(panel).to_contain_text("No email yet.")
     # A weak password: the panel shows AWS's own error for it.
-    panel.locator("input").nth(0).fill("dave")
+    panel.locator("input").nth(0).fill("zoe")
     panel.locator("input[type='password']").fill("password")
     panel.get_by_role("button", name="Sign up").click()
     expect(panel.locator(".signup-message")).to_contain_text(

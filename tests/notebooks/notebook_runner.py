@@ -60,15 +60,20 @@ def forget_widget_views(notebook: NotebookNode) -> NotebookNode:
     return notebook
 
 
-def run_twice_in_one_kernel(path: Path) -> tuple[list[NotebookNode], list[NotebookNode]]:
-    """Execute the notebook's cells, then all of them again, in one kernel: (first pass, second pass)."""
+def run_twice_in_one_kernel(
+    path: Path, env: Mapping[str, str] | None = None
+) -> tuple[list[NotebookNode], list[NotebookNode]]:
+    """Execute the notebook's cells, then all of them again, in one kernel: (first pass, second pass).
+
+    `env`: the kernel's whole environment, as for `execute`.
+    """
     notebook = nbformat.read(path, as_version=4)
     first = notebook.cells
     second = copy.deepcopy(first)
     for cell in second:
         cell.id = f"again-{cell.id}"
     notebook.cells = first + second
-    execute(notebook)
+    execute(notebook, env)
     return notebook.cells[: len(first)], notebook.cells[len(first) :]
 
 
