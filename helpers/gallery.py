@@ -206,7 +206,7 @@ MISTAKES = (
         "enhanced-flow guest credentials carry AWS's scope-down: only a fixed list of services",
         "keep guests to the listed services (S3, DynamoDB, ...), or the basic flow",
         "09_enhanced_vs_basic_flow",
-        "the scope-down's exact text is not published; the service list is",
+        "the managed half is published; the inline half's text is not, only its service list",
     ),
     Mistake(
         "basic-flow-off",
