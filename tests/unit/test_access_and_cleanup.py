@@ -493,6 +493,12 @@ def test_quiz_says_right_or_why_not(capsys: pytest.CaptureFixture[str]) -> None:
     assert "✗ q3_scan_keeps_alice_to_her_items" in out  # 0 is not False
     assert "? q5_pool_charged_per_monthly_active_user: no answer yet" in out
     assert quiz.check({**right, "q2_policy_variable": "Identity ID"}) == len(quiz.RECAP)
+    capsys.readouterr()
+    # Notebook 05's cell starts with every answer None: nothing right, nothing given away.
+    assert quiz.check(dict.fromkeys(right)) == 0
+    out = capsys.readouterr().out
+    assert out.count(": no answer yet") == len(quiz.RECAP)
+    assert all(question.why not in out for question in quiz.RECAP)
 
 
 # --- the guest scope-down: which half is published ----------------------------------------------
