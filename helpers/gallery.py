@@ -91,8 +91,10 @@ MISTAKES = (
         "flow not enabled for this client",
         "the app client allows only the flows in its `ExplicitAuthFlows`",
         "use SRP (pycognito), or add `ALLOW_USER_PASSWORD_AUTH` to the client",
+        # AWS's message as a Lambda function logged it (aws-sdk, HTTP 400), published in
+        # github.com/bizkite-co/handterm docs/chats/06/2024-06-30-AWS Cognito error fix_CDK config
+        # modification for user authentication.md.
         "01_user_pool",
-        "UNCONFIRMED: no public capture from AWS, only an emulator's",
     ),
     Mistake(
         "access-token-in-logins",
