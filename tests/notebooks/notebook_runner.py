@@ -49,14 +49,19 @@ def execute(notebook: NotebookNode, env: Mapping[str, str] | None = None) -> Not
 
 
 def forget_widget_views(notebook: NotebookNode) -> NotebookNode:
-    """Blank the stored widget views' model ids: JupyterLab hides a view whose model id is empty,
-    where a stale id shows "Error displaying widget: model not found". The printed text stays."""
+    """Keep each widget's plain-text version and drop its view from the stored outputs.
+
+    A stored view is dead without its kernel: JupyterLab would show "Error displaying widget: model
+    not found" for it, or nothing at all. Without it, a stored notebook shows the text in JupyterLab
+    and on GitHub; run again, the live widget replaces the text (helpers.widgets shows both in one
+    output, and a front end shows the richest it can render).
+    """
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
-            view = output.get("data", {}).get(WIDGET_VIEW)
-            if view is not None:
-                view["model_id"] = ""
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and "text/plain" in data:
+                del data[WIDGET_VIEW]
     return notebook
 
 

@@ -185,15 +185,30 @@ def test_every_prepared_mistake_is_a_policy_edit_of_the_course_policy(
 
 
 def test_stored_notebooks_keep_no_widget_state() -> None:
-    """Widget state is large, changes every run and is dead without a kernel; a stored view with a
-    stale model id shows "Error displaying widget" in JupyterLab, a blank one is hidden."""
+    """Widget state is large, changes every run and is dead without a kernel: stored outputs keep
+    each widget's plain-text version only, which JupyterLab and GitHub show until the notebook runs."""
     for path in sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb")):
         notebook = json.loads(path.read_text())
         assert "widgets" not in notebook["metadata"], path.name
         for cell in notebook["cells"]:
             for output in cell.get("outputs", []):
-                view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
-                assert view is None or view["model_id"] == "", path.name
+                assert "application/vnd.jupyter.widget-view+json" not in output.get("data", {}), path.name
+
+
+def test_show_displays_the_widget_with_its_text_in_one_output(
+    course: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In JupyterLab the widget view replaces the text of the same output: nothing is printed
+    beside it, so a live grid never shows its text version underneath."""
+    shown: list[dict[str, Any]] = []
+    monkeypatch.setattr(widgets, "display", lambda bundle, raw: shown.append(bundle))
+    grid = widgets.AccessGrid(course.matrix, course.lab)
+    grid.show()
+    assert capsys.readouterr().out == ""
+    (bundle,) = shown
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == grid.widget.model_id
+    assert grid.text() in bundle["text/plain"]
+    assert "matrix.explain(who, column)" in bundle["text/plain"]
 
 
 # --- the token inspector and the sign-up panel ------------------------------------------------------
