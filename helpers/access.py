@@ -27,7 +27,6 @@ from helpers.lab import AWS, ENDPOINT, Lab
 from helpers.offline.authz import recent_decisions
 from helpers.offline.decisions import DecisionRecord, StatementRecord, explain
 from helpers.offline.iam import EXPLICIT_DENY
-from helpers.offline.identitypools import GUEST_SESSION_POLICIES
 
 ALLOWED, DENIED = "✓", "✗"
 # What S3 and DynamoDB answer when IAM says no; any other error came after IAM said yes.
@@ -37,7 +36,12 @@ OFFLINE_ONLY = "AWS doesn't say which statement; the offline lab does"
 # (s3 client, dynamodb client, the principal's identity id) -> {column name: the call to make}
 Operations = Callable[[Any, Any, str], Mapping[str, Callable[[], Any]]]
 
-_SCOPE_DOWN_POLICIES = {name for name, _ in GUEST_SESSION_POLICIES}
+# The guest scope-down's two session policies (`helpers.policies.guest_scope_down`), named so that a
+# reason says which part decided: AWS publishes the managed policy, not the inline list.
+_SCOPE_DOWN_POLICIES = {
+    "cognito-unauth-inline-scope-down": "the guest scope-down (its unpublished inline part)",
+    "AmazonCognitoUnAuthedIdentitiesSessionPolicy": "the guest scope-down (AWS's published managed policy)",
+}
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,7 @@ def _listed(values: Sequence[str]) -> str:
 
 def _label(statement: StatementRecord) -> str:
     if statement.policy_name in _SCOPE_DOWN_POLICIES:
-        return "the guest scope-down"
+        return _SCOPE_DOWN_POLICIES[statement.policy_name]
     return f"'{statement.sid}'" if statement.sid else f"policy '{statement.policy_name}'"
 
 

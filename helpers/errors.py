@@ -24,6 +24,14 @@ class Explanation:
     code: str  # AWS's error code, or the exception class name for PyJWT and pycognito
     pattern: str  # a regular expression searched in the message ("" matches any)
     sentence: str
+    # A regular expression searched in the error's notes (PEP 678, `error.add_note`), where a helper
+    # that knows more than the message says (whose token it checked) writes it; "" matches any.
+    context: str = ""
+
+
+# A helper that checks a token Cognito Identity issued (the basic flow) notes it on PyJWT's error, so
+# the sentence names that token's fix, not a user pool token's (see federation.verify_open_id_token).
+BASIC_FLOW_TOKEN = "a basic-flow token from GetOpenIdToken"
 
 
 # First match wins, so specific messages come before a code's catch-all. The messages are AWS's
@@ -120,8 +128,11 @@ EXPLANATIONS = (
     Explanation(
         "NotAuthorizedException",
         "Issuer doesn't match providerName",
-        "The Logins key must name the pool that issued the token: "
-        "cognito-idp.<region>.amazonaws.com/<user pool id>.",
+        # The same message for any provider: a user pool, or an OpenID Connect provider's key
+        # written with https:// (notebook 08).
+        "The Logins key must be the token's issuer (iss) without https://: "
+        "cognito-idp.<region>.amazonaws.com/<user pool id> for a user pool, the provider's host "
+        "(accounts.google.com) for an OpenID Connect provider.",
     ),
     Explanation(
         "NotAuthorizedException",
@@ -213,7 +224,20 @@ EXPLANATIONS = (
     Explanation(
         "ExpiredSignatureError",
         "",
+        "A basic-flow token lives 10 minutes and is for exchanging at once: call GetOpenIdToken "
+        "again for a fresh one.",
+        context=BASIC_FLOW_TOKEN,
+    ),
+    Explanation(
+        "ExpiredSignatureError",
+        "",
         "The token's exp time has passed: get a fresh token with the refresh token.",
+    ),
+    Explanation(
+        "InvalidAudienceError",
+        "",
+        "A basic-flow token's aud is the identity pool's id: check it against your identity pool.",
+        context=BASIC_FLOW_TOKEN,
     ),
     Explanation(
         "MissingRequiredClaimError",
@@ -261,8 +285,13 @@ def _code_and_message(error: BaseException) -> tuple[str, str, str]:
 def explain(error: BaseException) -> str:
     """One sentence on what went wrong and what to try."""
     _, code, message = _code_and_message(error)
+    notes = "\n".join(getattr(error, "__notes__", ()))
     for explanation in EXPLANATIONS:
-        if explanation.code == code and re.search(explanation.pattern, message):
+        if (
+            explanation.code == code
+            and re.search(explanation.pattern, message)
+            and re.search(explanation.context, notes)
+        ):
             return explanation.sentence
     return _FALLBACK
 

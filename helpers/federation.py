@@ -14,6 +14,7 @@ from typing import Any
 import jwt
 import requests
 
+from helpers import errors
 from helpers.lab import AWS, ENDPOINT, Lab, LabError
 from helpers.offline import oidc
 
@@ -98,16 +99,21 @@ def verify_open_id_token(lab: Lab, token: str, identity_pool_id: str) -> dict[st
     Raises PyJWT's error if the signature, audience, issuer or expiry is wrong. The expiry is
     checked against the lab's clock (the offline clock may be ahead of this machine's).
     """
-    kid = jwt.get_unverified_header(token)["kid"]
-    key = jwt.PyJWKSet.from_dict(cognito_identity_jwks(lab))[kid]
-    claims = jwt.decode(
-        token,
-        key.key,
-        algorithms=["RS512"],
-        audience=identity_pool_id,
-        issuer=COGNITO_IDENTITY_ISSUER,
-        options={"verify_exp": False, "verify_iat": False},
-    )
-    if claims["exp"] <= lab.now():
-        raise jwt.ExpiredSignatureError("Signature has expired")
+    try:
+        kid = jwt.get_unverified_header(token)["kid"]
+        key = jwt.PyJWKSet.from_dict(cognito_identity_jwks(lab))[kid]
+        claims = jwt.decode(
+            token,
+            key.key,
+            algorithms=["RS512"],
+            audience=identity_pool_id,
+            issuer=COGNITO_IDENTITY_ISSUER,
+            options={"verify_exp": False, "verify_iat": False},
+        )
+        if claims["exp"] <= lab.now():
+            raise jwt.ExpiredSignatureError("Signature has expired")  # PyJWT's words for it
+    except jwt.PyJWTError as error:
+        # Whose token this was, so `errors` names its fix (GetOpenIdToken, not a refresh token).
+        error.add_note(errors.BASIC_FLOW_TOKEN)
+        raise
     return claims

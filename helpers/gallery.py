@@ -91,8 +91,10 @@ MISTAKES = (
         "flow not enabled for this client",
         "the app client allows only the flows in its `ExplicitAuthFlows`",
         "use SRP (pycognito), or add `ALLOW_USER_PASSWORD_AUTH` to the client",
+        # AWS's message as a Lambda function logged it (aws-sdk, HTTP 400), published in
+        # github.com/bizkite-co/handterm docs/chats/06/2024-06-30-AWS Cognito error fix_CDK config
+        # modification for user authentication.md.
         "01_user_pool",
-        "UNCONFIRMED: no public capture from AWS, only an emulator's",
     ),
     Mistake(
         "access-token-in-logins",
@@ -133,10 +135,11 @@ MISTAKES = (
     ),
     Mistake(
         "bad-trust-policy",
-        "a role whose trust policy says `sts:AssumeRole` (copied from an EC2 role)",
+        "give the identity pool a role whose trust policy was copied from an EC2 role",
         "InvalidIdentityPoolConfigurationException",
         "Check assigned IAM roles",
-        "Cognito calls `sts:AssumeRoleWithWebIdentity` as `cognito-identity.amazonaws.com`, and STS said no",
+        "the trust policy lets `ec2.amazonaws.com` call `sts:AssumeRole`; Cognito asks for "
+        "`sts:AssumeRoleWithWebIdentity` as `cognito-identity.amazonaws.com`, and STS said no",
         "trust `Federated: cognito-identity.amazonaws.com`, `sts:AssumeRoleWithWebIdentity`, `aud` = "
         "this pool's id, `amr`",
         "03_identity_pool",
@@ -205,7 +208,7 @@ MISTAKES = (
         "enhanced-flow guest credentials carry AWS's scope-down: only a fixed list of services",
         "keep guests to the listed services (S3, DynamoDB, ...), or the basic flow",
         "09_enhanced_vs_basic_flow",
-        "the scope-down's exact text is not published; the service list is",
+        "the managed half is published; the inline half's text is not, only its service list",
     ),
     Mistake(
         "basic-flow-off",
@@ -390,7 +393,7 @@ class GallerySetup:
     pool_id: str  # identity pool `cognito-lab-gallery`: no guests, no basic flow, no role mapping
     guests_pool_id: str  # `cognito-lab-gallery-guests`: guests allowed
     tags_pool_id: str  # `cognito-lab-gallery-tags`: principal tags from claims
-    trust_pool_id: str  # `cognito-lab-gallery-trust`: its role trusts the wrong action
+    trust_pool_id: str  # `cognito-lab-gallery-trust`: its role trusts EC2, not Cognito Identity
     bucket: str
     roles: dict[str, str]  # role base name -> ARN
 
@@ -423,6 +426,17 @@ def gallery_policy(bucket: str) -> dict[str, Any]:
             },
         ],
     }
+
+
+# The trust policy of a role made for EC2 (IAM User Guide, "Creating a role to delegate permissions
+# to an AWS service"; the console's "AWS service: EC2" role): EC2 instances may assume it with
+# sts:AssumeRole. Copied onto an identity pool's role, it lets Cognito Identity do nothing.
+EC2_TRUST_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
+}
 
 
 # Outside the services AWS lets enhanced-flow guests use: what the scope-down refuses.
@@ -494,14 +508,12 @@ def ensure_gallery(lab: Lab) -> GallerySetup:
         )
     }
     signed_in_trust = identitypool.trust_policy(pools["gallery"], AUTHENTICATED)
-    wrong_trust = identitypool.trust_policy(pools["gallery-trust"], AUTHENTICATED)
-    wrong_trust["Statement"][0]["Action"] = "sts:AssumeRole"
     trusts = {
         SIGNED_IN_ROLE: signed_in_trust,
         EDITOR_ROLE: signed_in_trust,
         GUEST_ROLE: identitypool.trust_policy(pools["gallery-guests"], UNAUTHENTICATED),
         UNTAGGED_ROLE: identitypool.trust_policy(pools["gallery-tags"], AUTHENTICATED),
-        WRONG_TRUST_ROLE: wrong_trust,
+        WRONG_TRUST_ROLE: EC2_TRUST_POLICY,
     }
     roles = {base: identitypool.ensure_role(lab, base, trust)[0] for base, trust in trusts.items()}
 

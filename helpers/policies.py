@@ -14,7 +14,10 @@ items" / "Amazon S3: Allows Amazon Cognito users to access objects in their buck
 
 from __future__ import annotations
 
+import copy
 from typing import Any
+
+from helpers.offline.identitypools import GUEST_SESSION_POLICIES
 
 # The name each role's inline policy is stored under (`put_role_policy(PolicyName=...)`).
 ROLE_POLICY_NAME = "notes-access"
@@ -138,3 +141,25 @@ def department_role_policy(bucket: str) -> dict[str, Any]:
             },
         ],
     }
+
+
+# --- what AWS adds for guests: the scope-down ----------------------------------------------------
+
+# In the enhanced flow Cognito passes two session policies when it asks STS for a guest's
+# credentials (Cognito Developer Guide, "IAM roles", "Access policies"): an AWS managed policy and
+# an inline list of services. The managed one is published (AWS managed policy reference,
+# "AmazonCognitoUnAuthedIdentitiesSessionPolicy", version v4 of 2026-05-01); it has no S3 or
+# DynamoDB action. The inline one's text is not published: the offline AWS builds it from the
+# Developer Guide's service table, which names S3 and DynamoDB (UNCONFIRMED today's text).
+GUEST_MANAGED_SCOPE_DOWN = "AmazonCognitoUnAuthedIdentitiesSessionPolicy"
+GUEST_INLINE_SCOPE_DOWN = "cognito-unauth-inline-scope-down"  # the lab's name; AWS gives it none
+GUEST_MANAGED_SCOPE_DOWN_ARN = f"arn:aws:iam::aws:policy/{GUEST_MANAGED_SCOPE_DOWN}"
+
+
+def guest_scope_down() -> dict[str, dict[str, Any]]:
+    """The two session policies the offline AWS gives enhanced-flow guests: {name: document}.
+
+    `GUEST_MANAGED_SCOPE_DOWN` is AWS's published managed policy, word for word;
+    `GUEST_INLINE_SCOPE_DOWN` is the lab's reconstruction of the unpublished inline policy.
+    """
+    return {name: copy.deepcopy(document) for name, document in GUEST_SESSION_POLICIES}

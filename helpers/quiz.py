@@ -59,10 +59,14 @@ def _same(answer: Any, expected: Any) -> bool:
 
 
 def check(answers: Mapping[str, Any], questions: tuple[Question, ...] = RECAP) -> int:
-    """Print right or not-yet for each question, with why; return how many are right."""
+    """Print right or not-yet for each question, with why; return how many are right.
+
+    A question left out, or answered None (how the notebook's cell starts), has no answer yet: its
+    line says so and gives nothing away.
+    """
     right = 0
     for question in questions:
-        if question.key not in answers:
+        if answers.get(question.key) is None:
             print(f"? {question.key}: no answer yet")
             continue
         if _same(answers[question.key], question.expected):

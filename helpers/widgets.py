@@ -1,7 +1,9 @@
 """Widgets to poke at what the notebooks teach: the access grid, the policy playground, ...
 
-Every widget here also prints a plain-text version of what it shows (`show()` does both), so a
-reader without a live kernel (GitHub, nbval, a PDF) still sees the result. The widgets are built
+Every widget here also has a plain-text version of what it shows. `show()` displays both in one
+output: the widget view, and the text as that output's `text/plain`. A front end that renders the
+widget (JupyterLab with a live kernel) shows only the widget; everywhere else (GitHub, nbval, a PDF,
+a stored notebook not yet run) shows the text, never both. The widgets are built
 only from ipywidgets' own controls and `HTML` (never `ipywidgets.Output`: what is printed into an
 Output is stored differently in a fresh run, which breaks nbval's comparison). Each has methods
 that do what a click does (`AccessGrid.select`, `PolicyPlayground.apply`), which is how the unit
@@ -36,10 +38,14 @@ _STYLE = {True: ("success", access.ALLOWED, "allowed"), False: ("danger", access
 _IDENTITY_SUB = "${cognito-identity.amazonaws.com:sub}"
 
 
-def _display(widget: w.Widget, note: str) -> None:
-    """Display a widget with `note` as its plain-text version (instead of ipywidgets' repr)."""
+def _display(widget: w.Widget, text: str) -> None:
+    """Display a widget with `text` as its plain-text version, in one output.
+
+    JupyterLab picks the richest representation it can render, so the widget view replaces the
+    text where widgets work; the text is what every other reader sees.
+    """
     view = {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
-    display({"application/vnd.jupyter.widget-view+json": view, "text/plain": note}, raw=True)
+    display({"application/vnd.jupyter.widget-view+json": view, "text/plain": text}, raw=True)
 
 
 def _pre(text: str) -> str:
@@ -206,12 +212,10 @@ class AccessGrid:
         return "\n".join(lines)
 
     def show(self) -> None:
-        """Display the grid, and print it as text for readers without a live kernel."""
-        _display(self.widget, "[the live access grid: run the notebook to click it]")
-        if self.title:
-            print(self.title)
-        print(self.text())
-        print("Click a cell for its story; without widgets: matrix.explain(who, column).")
+        """Display the grid; where widgets can't render, its text (`text()`) shows instead."""
+        lines = [self.title] if self.title else []
+        lines += [self.text(), "Without widgets: matrix.explain(who, column) tells a cell's story."]
+        _display(self.widget, "\n".join(lines))
 
 
 # --- the policy playground ---------------------------------------------------------------------------
@@ -408,13 +412,14 @@ class PolicyPlayground:
         return Applied(ok, message, found)
 
     def show(self) -> None:
-        """Display the playground, and print how to use it without widgets."""
-        _display(self.widget, "[the live policy playground: run the notebook to use it]")
-        print(f"Policy playground for {self.policy_name} on {self.role_name}. Prepared mistakes:")
-        for name, (_, hint) in MISTAKES.items():
-            print(f"  - {name}: {hint}")
-        print(f"  - {BROKEN_JSON}: the editor refuses it before IAM sees it.")
-        print("Without widgets: report(playground.try_mistake(name)), then report(playground.restore()).")
+        """Display the playground; where widgets can't render, how to use it without them."""
+        lines = [f"Policy playground for {self.policy_name} on {self.role_name}. Prepared mistakes:"]
+        lines += [f"  - {name}: {hint}" for name, (_, hint) in MISTAKES.items()]
+        lines += [
+            f"  - {BROKEN_JSON}: the editor refuses it before IAM sees it.",
+            "Without widgets: report(playground.try_mistake(name)), then report(playground.restore()).",
+        ]
+        _display(self.widget, "\n".join(lines))
 
 
 def report(applied: Applied) -> None:
@@ -534,10 +539,8 @@ class TokenInspector:
         return report
 
     def show(self) -> None:
-        """Display the inspector, and print every token's report as text."""
-        _display(self.widget, "[the live token inspector: run the notebook to use it]")
-        for name in self.tokens:
-            print(self.inspect(name).text(), end="\n\n")
+        """Display the inspector; where widgets can't render, every token's report as text."""
+        _display(self.widget, "\n\n".join(self.inspect(name).text() for name in self.tokens))
 
 
 # --- the sign-up / sign-in panel ---------------------------------------------------------------------
@@ -552,7 +555,7 @@ class SignUpPanel:
 
     def __init__(self, lab: Lab, user_pool_id: str, client_id: str) -> None:
         self.lab, self.user_pool_id, self.client_id = lab, user_pool_id, client_id
-        self.username = w.Text(description="Username:", placeholder="dave")
+        self.username = w.Text(description="Username:", placeholder="zoe")
         self.password = w.Password(description="Password:")
         self.code = w.Text(description="Code:", placeholder="from the email")
         buttons = [
@@ -596,6 +599,13 @@ class SignUpPanel:
         """SignUp with the form's username and password (and `<username>@example.com` offline)."""
 
         def call() -> str:
+            if self.username.value in userpool.PASSWORDS:
+                # Later notebooks sign the course's users in with the course's passwords: one signed
+                # up here with another password would break them on a shared AWS.
+                raise LabError(
+                    f"{self.username.value} is one of the course's own users, whom notebooks 02-10 sign "
+                    "in with the course's password: pick another username."
+                )
             reply = self.lab.client("cognito-idp").sign_up(
                 ClientId=self.client_id,
                 Username=self.username.value,
@@ -646,10 +656,10 @@ class SignUpPanel:
         )
 
     def show(self) -> None:
-        """Display the panel, and say how to do the same without widgets."""
-        _display(self.widget, "[the live sign-up panel: run the notebook to use it]")
-        print("Sign up, read the code in the mailbox on the right, confirm, sign in.")
-        print(
+        """Display the panel; where widgets can't render, how to do the same without them."""
+        lines = [
+            "Sign up, read the code in the mailbox on the right, confirm, sign in.",
             "Without widgets: set panel.username.value and panel.password.value, then panel.sign_up(), "
-            "panel.confirm() (with panel.code.value) and panel.sign_in()."
-        )
+            "panel.confirm() (with panel.code.value) and panel.sign_in().",
+        ]
+        _display(self.widget, "\n".join(lines))

@@ -2,9 +2,10 @@
 
 Opens notebooks/04_side_by_side.ipynb (JupyterLab from conftest.py) in headless Chromium
 (Debian's /usr/bin/chromium, driven by Playwright; no browser is ever downloaded), runs all
-cells, checks that no widget failed to render, clicks Alice's red "read Bob's private" cell and
-checks its explanation, and saves a screenshot of the grid (to diagrams/access-grid.png, which the
-README shows, when run with COGNITO_LAB_UPDATE_PICTURES=1).
+cells, checks that no widget failed to render and that the grid's text version doesn't show beside
+it, clicks Alice's red "read Bob's private" cell and checks its explanation, and saves a screenshot
+of the grid (to diagrams/access-grid.png, which the README shows, when run with
+COGNITO_LAB_UPDATE_PICTURES=1).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ def test_notebook_04_grid_renders_and_a_red_cell_explains_itself(
     grid = page.locator(".widget-vbox", has=page.locator(".access-grid")).first
     # ipywidgets builds the 30 buttons' views one by one after the cell ends; allow a loaded machine time.
     expect(grid.locator(".access-cell")).to_have_count(3 * 10, timeout=20_000)
+    # The grid's text version is the same output's fallback: where the widget renders, it doesn't.
+    expect(page.get_by_text("Without widgets: matrix.explain(who, column)")).to_have_count(0)
     red = grid.locator('button[title="Alice · read Bob\'s private: denied"]')
     expect(red).to_have_text("✗")
     red.click()
@@ -56,7 +59,7 @@ def test_notebook_01_sign_up_panel_renders_and_answers(page: Any, run_all_cells:
     expect(panel.locator("input")).to_have_count(3)  # username, password, code
     expect(panel).to_contain_text("No email yet.")
     # A weak password: the panel shows AWS's own error for it.
-    panel.locator("input").nth(0).fill("dave")
+    panel.locator("input").nth(0).fill("zoe")
     panel.locator("input[type='password']").fill("password")
     panel.get_by_role("button", name="Sign up").click()
     expect(panel.locator(".signup-message")).to_contain_text(

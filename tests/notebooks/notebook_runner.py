@@ -49,26 +49,36 @@ def execute(notebook: NotebookNode, env: Mapping[str, str] | None = None) -> Not
 
 
 def forget_widget_views(notebook: NotebookNode) -> NotebookNode:
-    """Blank the stored widget views' model ids: JupyterLab hides a view whose model id is empty,
-    where a stale id shows "Error displaying widget: model not found". The printed text stays."""
+    """Keep each widget's plain-text version and drop its view from the stored outputs.
+
+    A stored view is dead without its kernel: JupyterLab would show "Error displaying widget: model
+    not found" for it, or nothing at all. Without it, a stored notebook shows the text in JupyterLab
+    and on GitHub; run again, the live widget replaces the text (helpers.widgets shows both in one
+    output, and a front end shows the richest it can render).
+    """
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
-            view = output.get("data", {}).get(WIDGET_VIEW)
-            if view is not None:
-                view["model_id"] = ""
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and "text/plain" in data:
+                del data[WIDGET_VIEW]
     return notebook
 
 
-def run_twice_in_one_kernel(path: Path) -> tuple[list[NotebookNode], list[NotebookNode]]:
-    """Execute the notebook's cells, then all of them again, in one kernel: (first pass, second pass)."""
+def run_twice_in_one_kernel(
+    path: Path, env: Mapping[str, str] | None = None
+) -> tuple[list[NotebookNode], list[NotebookNode]]:
+    """Execute the notebook's cells, then all of them again, in one kernel: (first pass, second pass).
+
+    `env`: the kernel's whole environment, as for `execute`.
+    """
     notebook = nbformat.read(path, as_version=4)
     first = notebook.cells
     second = copy.deepcopy(first)
     for cell in second:
         cell.id = f"again-{cell.id}"
     notebook.cells = first + second
-    execute(notebook)
+    execute(notebook, env)
     return notebook.cells[: len(first)], notebook.cells[len(first) :]
 
 

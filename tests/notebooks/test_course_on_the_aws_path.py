@@ -20,7 +20,6 @@ leaves zero resources. The stored notebooks are read into memory and run there, 
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -123,12 +122,10 @@ def test_every_notebook_runs_on_the_real_aws_path_with_only_the_runner_policy_an
 ) -> None:
     env = _learner_environment(endpoint.url)
     runner_key = env["AWS_ACCESS_KEY_ID"]
-    started = time.monotonic()
     printed: dict[str, str] = {}
     for path in notebook_paths():
         notebook = execute(nbformat.read(path, as_version=4), env=env)  # raises on a cell's error
         printed[path.name] = "\n".join(_text(cell) for cell in notebook.cells if cell.cell_type == "code")
-    elapsed = time.monotonic() - started
 
     assert [name[:2] for name in printed] == [f"{n:02d}" for n in range(11)]
     for name, text in printed.items():
@@ -166,5 +163,3 @@ def test_every_notebook_runs_on_the_real_aws_path_with_only_the_runner_policy_an
     assert capsys.readouterr().out.endswith(
         f"Nothing left: no resource has the prefix cognito-lab-{SEAT}- or the course's tags.\n"
     )
-    # About 60-75 s on two cores, much of it settle waits (1.5 s each); the bound leaves room for a slow CI.
-    assert elapsed < 150, f"the whole course took {elapsed:.0f} s on the aws path"

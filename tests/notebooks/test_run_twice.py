@@ -1,19 +1,71 @@
-"""Every notebook runs twice in a row in one kernel and teaches the same thing both times.
+"""Every notebook runs twice in a row in one kernel and teaches the same thing both times, on its
+own offline AWS and on one offline AWS shared by the whole course.
 
 nbval (configured in pyproject.toml) runs each notebook once in a fresh kernel and compares the
 cells marked NBVAL_CHECK_OUTPUT with their stored outputs. A learner also re-runs a notebook in
 the same kernel, where everything the first run created still exists (find-or-create must find
 it, the offline clock has moved on): this runs all cells twice in one kernel and holds the second
 pass to the same stored outputs.
+
+In the README's room mode (`python -m helpers serve` and `COGNITO_LAB_ENDPOINT`), and on a real
+account, every notebook finds what the others left: users, groups, attributes, roles, pools. The
+shared-endpoint test runs the whole course against one endpoint, each notebook twice, in an order
+where part 2 follows part 1 without notebook 05's clean-up in between (01 then 06: 01's
+unconfirmed user once broke 06's sign-in), and holds every pass to the same lessons.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import pytest
+from nbformat import NotebookNode
 from notebook_runner import checked_text, is_checked, notebook_paths, run_twice_in_one_kernel
+
+from helpers import lab
+from helpers.offline import server
+
+# Part 2 straight after part 1's first notebooks, 05 (which removes everything) last.
+SHARED_ORDER = ("00", "01", "06", "02", "07", "03", "08", "04", "09", "10", "05")
+# 05's clean-up, run after part 2 on the shared AWS, removes more than its stored output (a fresh
+# kernel holds only part 1's resources): part 2's own pools, roles, bucket and OIDC provider too.
+CLEANUP = ("05_recap_and_cleanup.ipynb", "removed = cleanup.remove_course_resources(lab)")
+PART_2 = (
+    "identity pool     | cognito-lab-groups ",
+    "identity pool     | cognito-lab-teams ",
+    "identity pool     | cognito-lab-providers ",
+    "identity pool     | cognito-lab-classic ",
+    "identity pool     | cognito-lab-gallery-trust ",
+    "user pool         | cognito-lab-gallery-users ",
+    "IAM role          | cognito-lab-editor-role ",
+    "IAM role          | cognito-lab-department-role ",
+    "IAM role          | cognito-lab-classic-guest-role ",
+    "IAM role          | cognito-lab-gallery-wrong-trust-role ",
+    "IAM OIDC provider | accounts.example.com ",
+    "S3 bucket         | cognito-lab-gallery-notes ",
+)
+
+
+def _errors(cells: list[NotebookNode]) -> list[tuple[int, str, str]]:
+    return [
+        (number, output.get("ename"), output.get("evalue"))
+        for number, cell in enumerate(cells)
+        for output in cell.get("outputs", [])
+        if output.output_type == "error"
+    ]
+
+
+def _different_lessons(stored: list[NotebookNode], run: list[NotebookNode]) -> list[int]:
+    """The checked cells whose text differs from the stored notebook's."""
+    return [
+        number
+        for number, (kept, again) in enumerate(zip(stored, run, strict=True))
+        if is_checked(kept) and checked_text(again) != checked_text(kept)
+    ]
 
 
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda path: path.name)
@@ -21,13 +73,42 @@ def test_second_run_in_the_same_kernel_shows_the_same_lessons(path: Path) -> Non
     stored = nbformat.read(path, as_version=4).cells
     first, second = run_twice_in_one_kernel(path)
 
-    errors = [
-        (number, output.get("ename"), output.get("evalue"))
-        for number, cell in enumerate(first + second)
-        for output in cell.get("outputs", [])
-        if output.output_type == "error"
-    ]
-    assert errors == []
+    assert _errors(first + second) == []
     for number, (kept, again) in enumerate(zip(stored, second, strict=True)):
         if is_checked(kept):
             assert checked_text(again) == checked_text(kept), f"cell {number} of {path.name}"
+
+
+@pytest.fixture
+def shared_endpoint() -> Iterator[str]:
+    """One `python -m helpers serve`, in this process, for every notebook's kernel."""
+    lab.stop_offline()
+    requests_log = logging.getLogger("werkzeug")  # one line per request: thousands here
+    level = requests_log.level
+    requests_log.setLevel(logging.WARNING)
+    running = server.serve()
+    yield running.url
+    running.stop()
+    requests_log.setLevel(level)
+
+
+def test_every_notebook_runs_twice_against_one_shared_endpoint_after_any_other(shared_endpoint: str) -> None:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("COGNITO_LAB_")}
+    env[lab.ENV_ENDPOINT] = shared_endpoint
+    paths = {path.name[:2]: path for path in notebook_paths()}
+    assert sorted(SHARED_ORDER) == sorted(paths), "the order must hold every notebook once"
+
+    problems = []
+    for number in SHARED_ORDER:
+        path = paths[number]
+        stored = nbformat.read(path, as_version=4).cells
+        first, second = run_twice_in_one_kernel(path, env)
+        problems += [(path.name, "error", error) for error in _errors(first + second)]
+        for which, run in (("first run", first), ("second run", second)):
+            for cell in _different_lessons(stored, run):
+                if (path.name, which) == (CLEANUP[0], "first run") and CLEANUP[1] in stored[cell].source:
+                    removed = checked_text(run[cell])
+                    problems += [(path.name, "not removed", name) for name in PART_2 if name not in removed]
+                else:
+                    problems += [(path.name, which, cell)]
+    assert problems == []

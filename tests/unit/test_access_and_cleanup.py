@@ -196,7 +196,10 @@ def test_reasons_name_the_statement_or_what_it_needed(course: SimpleNamespace) -
     def reason(principal: str, operation: str) -> str:
         return course.matrix.outcome(principal, operation).reason
 
-    assert reason("guest", "read public") == "allowed by 'ReadPublic' and the guest scope-down"
+    assert (
+        reason("guest", "read public")
+        == "allowed by 'ReadPublic' and the guest scope-down (its unpublished inline part)"
+    )
     assert reason("Alice", "read public") == "allowed by 'ReadPublic'"
     assert (
         reason("Alice", "read Bob's private")
@@ -492,3 +495,69 @@ def test_quiz_says_right_or_why_not(capsys: pytest.CaptureFixture[str]) -> None:
     assert "✗ q3_scan_keeps_alice_to_her_items" in out  # 0 is not False
     assert "? q5_pool_charged_per_monthly_active_user: no answer yet" in out
     assert quiz.check({**right, "q2_policy_variable": "Identity ID"}) == len(quiz.RECAP)
+    capsys.readouterr()
+    # Notebook 05's cell starts with every answer None: nothing right, nothing given away.
+    assert quiz.check(dict.fromkeys(right)) == 0
+    out = capsys.readouterr().out
+    assert out.count(": no answer yet") == len(quiz.RECAP)
+    assert all(question.why not in out for question in quiz.RECAP)
+
+
+# --- the guest scope-down: which half is published ----------------------------------------------
+
+# AmazonCognitoUnAuthedIdentitiesSessionPolicy as AWS publishes it: AWS Managed Policy Reference,
+# version v4 (default since 2026-05-01); the same document is in zoph-io/IAMTrail
+# policies/AmazonCognitoUnAuthedIdentitiesSessionPolicy (VersionId v4).
+PUBLISHED_V4 = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "CognitoUnAuthedIdentitiesSessionPolicy",
+            "Effect": "Allow",
+            "Action": [
+                "rum:PutRumEvents",
+                "sagemaker:InvokeEndpoint",
+                "polly:*",
+                "comprehend:*",
+                "translate:*",
+                "transcribe:*",
+                "rekognition:*",
+                "mobiletargeting:*",
+                "firehose:*",
+                "personalize:*",
+                "geo:GetMap*",
+                "geo:ListMaps",
+                "geo:SearchPlaceIndex*",
+                "geo:GetPlace",
+                "geo:CalculateRoute*",
+                "geo:*Geofence",
+                "geo:*Geofences",
+                "geo:*DevicePosition*",
+                "kms:Encrypt",
+                "kms:Decrypt",
+                "kms:ReEncryptTo",
+                "kms:ReEncryptFrom",
+                "kms:GenerateDataKey",
+                "kms:GenerateDataKeyPair",
+                "kms:GenerateDataKeyPairWithoutPlaintext",
+                "kms:GenerateDataKeyWithoutPlaintext",
+            ],
+            "Resource": "*",
+        }
+    ],
+}
+
+
+def test_the_managed_half_of_the_guest_scope_down_is_the_published_policy() -> None:
+    """Notebook 03 prints it as AWS's own: it must be, word for word, and it has no S3 or DynamoDB."""
+    scope_down = policies.guest_scope_down()
+    assert set(scope_down) == {policies.GUEST_MANAGED_SCOPE_DOWN, policies.GUEST_INLINE_SCOPE_DOWN}
+    managed = scope_down[policies.GUEST_MANAGED_SCOPE_DOWN]
+    assert managed == PUBLISHED_V4
+    assert not [a for a in managed["Statement"][0]["Action"] if a.split(":")[0] in ("s3", "dynamodb")]
+
+
+def test_every_scope_down_policy_has_a_label_saying_whether_it_is_published() -> None:
+    assert set(access._SCOPE_DOWN_POLICIES) == set(policies.guest_scope_down())
+    assert "unpublished" in access._SCOPE_DOWN_POLICIES[policies.GUEST_INLINE_SCOPE_DOWN]
+    assert "published" in access._SCOPE_DOWN_POLICIES[policies.GUEST_MANAGED_SCOPE_DOWN]

@@ -186,7 +186,11 @@ def test_ensure_gallery_builds_each_pool_for_its_mistake_and_finds_it_again(
     roles = identity.get_identity_pool_roles(IdentityPoolId=first.trust_pool_id)["Roles"]
     assert roles == {"authenticated": first.roles[gallery.WRONG_TRUST_ROLE]}
     trust = offline.client("iam").get_role(RoleName=offline.name(gallery.WRONG_TRUST_ROLE))["Role"]
-    assert trust["AssumeRolePolicyDocument"]["Statement"][0]["Action"] == "sts:AssumeRole"
+    # Really an EC2 role's trust policy, as the notebook says: EC2 may assume it, Cognito may not.
+    assert trust["AssumeRolePolicyDocument"] == gallery.EC2_TRUST_POLICY
+    assert gallery.EC2_TRUST_POLICY["Statement"] == [
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ]
     tags = identity.get_principal_tag_attribute_map(
         IdentityPoolId=first.tags_pool_id, IdentityProviderName=first.provider
     )

@@ -172,11 +172,34 @@ def test_oidc_provider_and_basic_flow_token_verification(offline: Lab) -> None:
     token = identity.get_open_id_token(IdentityId=guest)["Token"]
     claims = federation.verify_open_id_token(offline, token, pool_id)
     assert (claims["sub"], claims["aud"]) == (guest, pool_id)
-    with pytest.raises(jwt.InvalidAudienceError):
+    with pytest.raises(jwt.InvalidAudienceError) as wrong_pool:
         federation.verify_open_id_token(offline, token, "us-east-1:another-pool")
     offline.advance_clock(601)
-    with pytest.raises(jwt.ExpiredSignatureError):
+    with pytest.raises(jwt.ExpiredSignatureError) as expired:
         federation.verify_open_id_token(offline, token, pool_id)
+    # The "Why" line names this token's fix (notebook 09 once told learners to use a refresh token).
+    assert errors.explain(expired.value).startswith("A basic-flow token lives 10 minutes")
+    assert "GetOpenIdToken" in errors.explain(expired.value)
+    assert "identity pool" in errors.explain(wrong_pool.value)
+    # A user pool token's expiry, checked by PyJWT itself, keeps its own fix.
+    assert "refresh token" in errors.explain(jwt.ExpiredSignatureError("Signature has expired"))
+
+
+def test_a_wrong_logins_key_is_explained_for_any_provider() -> None:
+    """AWS says "Issuer doesn't match providerName" for a user pool's key and for an OpenID Connect
+    provider's key written with https:// (notebook 08): the sentence must hold for both."""
+    error = ClientError(
+        {
+            "Error": {
+                "Code": "NotAuthorizedException",
+                "Message": "Invalid login token. Issuer doesn't match providerName",
+            }
+        },
+        "GetId",
+    )
+    sentence = errors.explain(error)
+    assert "without https://" in sentence
+    assert "cognito-idp.<region>.amazonaws.com/<user pool id>" in sentence and "OpenID Connect" in sentence
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,6 @@ import inspect
 import json
 import re
 import socket
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from importlib.resources import files
@@ -415,7 +414,11 @@ def test_the_runner_policy_is_what_keeps_the_runner_in_its_lane(
 def test_thirty_learners_set_up_and_tear_down_at_once_without_collision(
     endpoint: server.Server, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A workshop: 30 seats in one account and region, IAM propagating (1 s), all at the same time."""
+    """A workshop: 30 seats in one account and region, IAM propagating (1 s), all at the same time:
+    no two seats share a resource, each reaches its own public file, nothing is left.
+
+    How long it takes is a figure, not a test: tests/benchmarks/bench_workshop.py measures it next
+    to one learner alone."""
     _runner(endpoint.url, monkeypatch)
     propagation.simulate(1.0)
     seats = [f"seat-{n:02d}" for n in range(1, 31)]
@@ -429,10 +432,8 @@ def test_thirty_learners_set_up_and_tear_down_at_once_without_collision(
         removed = cleanup.remove_course_resources(labs[seat])
         return course.setup.identity_pool_id, course.read_public, sorted(r.name for r in removed)
 
-    started = time.monotonic()
     with ThreadPoolExecutor(max_workers=len(seats)) as pool:
         results = dict(zip(seats, pool.map(learner, seats), strict=True))
-    elapsed = time.monotonic() - started
     capsys.readouterr()
 
     assert len({pool_id for pool_id, _, _ in results.values()}) == 30  # no two seats shared a pool
@@ -447,7 +448,6 @@ def test_thirty_learners_set_up_and_tear_down_at_once_without_collision(
         )
     assert _course_names(endpoint.url) == set()
     assert cleanup.audit(labs["seat-01"], all_learners=True) == []
-    assert elapsed < 60, f"30 learners took {elapsed:.0f} s"
 
 
 # --- cleanup: every kind, after a crash, dry run, audit -----------------------------------------------

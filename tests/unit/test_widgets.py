@@ -194,15 +194,30 @@ def test_every_prepared_mistake_is_a_policy_edit_of_the_course_policy(
 
 
 def test_stored_notebooks_keep_no_widget_state() -> None:
-    """Widget state is large, changes every run and is dead without a kernel; a stored view with a
-    stale model id shows "Error displaying widget" in JupyterLab, a blank one is hidden."""
+    """Widget state is large, changes every run and is dead without a kernel: stored outputs keep
+    each widget's plain-text version only, which JupyterLab and GitHub show until the notebook runs."""
     for path in sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb")):
         notebook = json.loads(path.read_text())
         assert "widgets" not in notebook["metadata"], path.name
         for cell in notebook["cells"]:
             for output in cell.get("outputs", []):
-                view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
-                assert view is None or view["model_id"] == "", path.name
+                assert "application/vnd.jupyter.widget-view+json" not in output.get("data", {}), path.name
+
+
+def test_show_displays_the_widget_with_its_text_in_one_output(
+    course: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In JupyterLab the widget view replaces the text of the same output: nothing is printed
+    beside it, so a live grid never shows its text version underneath."""
+    shown: list[dict[str, Any]] = []
+    monkeypatch.setattr(widgets, "display", lambda bundle, raw: shown.append(bundle))
+    grid = widgets.AccessGrid(course.matrix, course.lab)
+    grid.show()
+    assert capsys.readouterr().out == ""
+    (bundle,) = shown
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == grid.widget.model_id
+    assert grid.text() in bundle["text/plain"]
+    assert "matrix.explain(who, column)" in bundle["text/plain"]
 
 
 # --- the token inspector and the sign-up panel ------------------------------------------------------
@@ -238,18 +253,31 @@ def test_token_inspector_checks_signatures_and_tells_id_from_access(course: Simp
 def test_sign_up_panel_walks_through_sign_up_confirm_sign_in(course: SimpleNamespace) -> None:
     pool_id, client_id, _ = userpool.ensure_pool(course.lab)
     panel = widgets.SignUpPanel(course.lab, pool_id, client_id)
-    panel.username.value, panel.password.value = "dave", "short"
+    panel.username.value, panel.password.value = "zoe", "short"
     panel.buttons["Sign up"].click()
     assert "✗ Sign up: AWS: InvalidPasswordException: " in panel.message.value
-    panel.password.value = "Dave-Drives-Vans-12"
-    assert panel.sign_up().startswith("✓ Sign up: the code went to d***@e")
-    code = course.lab.read_confirmation_code(pool_id, "dave")
+    panel.password.value = "Zoe-Zips-Zippers-12"
+    assert panel.sign_up().startswith("✓ Sign up: the code went to z***@e")
+    code = course.lab.read_confirmation_code(pool_id, "zoe")
     assert f"<code class='mailbox-code'>{code}</code>" in panel.mailbox.value
     panel.code.value = "000000" if code != "000000" else "111111"
     assert "CodeMismatchException" in panel.confirm()
     panel.code.value = code
     assert panel.confirm() == "✓ Confirm: confirmed; now Sign in."
     panel.buttons["Sign in"].click()
-    assert "✓ Sign in: signed in; ID token for dave." in panel.message.value
-    panel.password.value = "Dave-Drives-Vans-13"
+    assert "✓ Sign in: signed in; ID token for zoe." in panel.message.value
+    panel.password.value = "Zoe-Zips-Zippers-13"
     assert "NotAuthorizedException: Incorrect username or password." in panel.sign_in()
+
+
+def test_sign_up_panel_keeps_the_course_users_for_the_course(course: SimpleNamespace) -> None:
+    """A course user signed up from the panel with another password would break notebooks 06-10,
+    which sign that user in with the course's password, on a shared AWS."""
+    pool_id, client_id, _ = userpool.ensure_pool(course.lab)
+    panel = widgets.SignUpPanel(course.lab, pool_id, client_id)
+    panel.username.value, panel.password.value = "dave", "Dave-Picks-His-Own-1"
+    assert panel.sign_up() == (
+        "✗ Sign up: Lab: dave is one of the course's own users, whom notebooks 02-10 sign in with the "
+        "course's password: pick another username."
+    )
+    assert course.lab.find_user(pool_id, "dave") is None
