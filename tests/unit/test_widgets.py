@@ -211,7 +211,7 @@ def test_show_displays_the_widget_with_its_text_in_one_output(
     beside it, so a live grid never shows its text version underneath."""
     shown: list[dict[str, Any]] = []
     monkeypatch.setattr(widgets, "display", lambda bundle, raw: shown.append(bundle))
-    grid = widgets.AccessGrid(course.matrix, course.lab)
+    grid = widgets.AccessGrid(course.matrix)
     grid.show()
     assert capsys.readouterr().out == ""
     (bundle,) = shown
