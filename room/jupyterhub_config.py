@@ -7,7 +7,7 @@ learner_servers.py, the half an instructor copies to The Littlest JupyterHub.
 Isolation here: every learner has their own server process, home folder and kernels (and so their
 own offline AWS), but all run as the same Unix user as the hub, so files and processes are not
 walled off from one another (SimpleLocalProcessSpawner's own warning). The Littlest JupyterHub gives
-each learner a Unix user and systemd limits; Zero to JupyterHub a container each (docs/room.md).
+each learner a Unix user and systemd limits; Zero to JupyterHub a container each (room/README.md).
 """
 
 import json

@@ -3,7 +3,7 @@
 `python -m helpers room` loads it (from room/jupyterhub_config.py), and so can The Littlest
 JupyterHub as it is: one line in /opt/tljh/config/jupyterhub_config.d/cognito-lab.py,
 `load_subconfig("/srv/cognito-pools-lab/room/learner_servers.py")`. Zero to JupyterHub's
-config.yaml in docs/room.md says the same in Helm values.
+config.yaml in room/README.md says the same in Helm values.
 
 Standard library only: the hub's own environment need not have the course installed; the learners'
 environment must (`pip install -c constraints.txt -e .`), since their servers run `helpers`.

@@ -142,6 +142,8 @@ class Kernel:
                     run.error = f"{body['ename']}: {body['evalue']}"
         except TimeoutError as problem:
             run.error = f"cell did not finish: {problem}"
+        except (websocket.WebSocketException, OSError) as problem:  # the server went away
+            run.error = f"lost the kernel: {type(problem).__name__}: {problem}"
         return run
 
     def close(self) -> None:
