@@ -83,6 +83,7 @@ class Seat:
 class Outcome:
     seats: list[Seat]
     refused: list[str]
+    instructor_sees: list[str]  # the users on the admin API, as the instructor
     after_own_reset: dict
     exit_code: int
     ran: list[str]  # the hub's descendants just before it stopped
@@ -143,6 +144,9 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Outcome:
             _refused(room.url, "seat01", "not-the-password"),
             _refused(room.url, "seat99", room.password),
         ]
+        instructor = Learner(room.url, hub_room.INSTRUCTOR, room.instructor_password)
+        instructor.login()
+        instructor_sees = sorted(user["name"] for user in instructor.hub_api("GET", "users"))
         after_own_reset: dict = {}
         if all(seat.before for seat in seats):
             for seat, neighbour in zip(seats, seats[1:] + seats[:1], strict=True):
@@ -161,6 +165,7 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Outcome:
     return Outcome(
         seats,
         refused,
+        instructor_sees,
         after_own_reset,
         exit_code,
         ran,
@@ -224,6 +229,10 @@ def test_only_the_seats_with_the_shared_password_get_in(outcome: Outcome) -> Non
     wrong_password, not_a_seat = outcome.refused
     assert "seat01, login: HTTP 403" in wrong_password
     assert "seat99, login: HTTP 403" in not_a_seat
+
+
+def test_the_instructor_signs_in_with_their_own_password_and_sees_every_seat(outcome: Outcome) -> None:
+    assert set(outcome.instructor_sees) >= {seat.name for seat in outcome.seats}
 
 
 def test_stopping_the_hub_stops_every_learners_server_and_kernel(outcome: Outcome) -> None:
