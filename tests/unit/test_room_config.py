@@ -22,6 +22,19 @@ HUB_ENVIRONMENT = {
     "AWS_PROFILE": "workshop",
 }
 
+# What `python -m helpers room` writes for room/jupyterhub_config.py (room.start's settings).
+_SETTINGS = {
+    "seats": ["seat01", "seat02"],
+    "password": "a-password",
+    "instructor": "instructor",
+    "instructor_password": "x" * 32,
+    "url": "http://127.0.0.1:8000/",
+    "hub_port": 8081,
+    "proxy_api_port": 8001,
+    "proxy": "/somewhere/configurable-http-proxy",
+    "python": sys.executable,
+}
+
 
 def _load(name: str) -> dict:
     return PyFileConfigLoader(name, path=str(room.ROOM_DIR)).load_config()
@@ -75,19 +88,7 @@ def test_real_aws_reaches_learners_only_when_the_instructor_opted_in(monkeypatch
 def test_the_local_room_uses_the_local_spawner_the_shared_password_and_its_seats(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = {
-        "seats": ["seat01", "seat02"],
-        "password": "a-password",
-        "instructor": "instructor",
-        "instructor_password": "x" * 32,
-        "url": "http://127.0.0.1:8000/",
-        "hub_port": 8081,
-        "proxy_api_port": 8001,
-        "proxy": "/somewhere/configurable-http-proxy",
-        "python": sys.executable,
-        "homes": str(tmp_path / "homes"),
-    }
-    (tmp_path / "room.json").write_text(json.dumps(settings))
+    (tmp_path / "room.json").write_text(json.dumps({**_SETTINGS, "homes": str(tmp_path / "homes")}))
     monkeypatch.setenv(room.SETTINGS_VARIABLE, str(tmp_path / "room.json"))
     monkeypatch.delenv("COGNITO_LAB_BACKEND", raising=False)
     config = _load("jupyterhub_config.py")
@@ -123,3 +124,42 @@ def test_only_learner_server_passes_unknown_options_on(monkeypatch: pytest.Monke
     assert passed == [["--allow-root", "--debug"]]
     with pytest.raises(SystemExit):
         cli.main(["policy", "--allow-root"])
+
+
+def test_a_real_aws_room_gives_learners_the_instructors_aws_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The learners' HOME is their seat's folder, where boto3 would find no profile."""
+    (tmp_path / ".aws").mkdir()
+    (tmp_path / ".aws" / "config").write_text("[profile workshop]\n")
+    settings = tmp_path / "room.json"
+    settings.write_text(json.dumps({**_SETTINGS, "homes": str(tmp_path / "homes")}))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv(room.SETTINGS_VARIABLE, str(settings))
+    monkeypatch.setenv("COGNITO_LAB_BACKEND", "aws")
+    monkeypatch.setenv("AWS_PROFILE", "workshop")
+    monkeypatch.delenv("AWS_CONFIG_FILE", raising=False)
+    environment = _load("jupyterhub_config.py").Spawner.environment
+    assert environment["AWS_CONFIG_FILE"] == str(tmp_path / ".aws" / "config")
+    assert environment["AWS_PROFILE"] == "workshop"
+    assert "AWS_SHARED_CREDENTIALS_FILE" not in environment  # there is no credentials file
+
+
+def test_a_learners_server_gets_the_course_and_their_seat_then_becomes_jupyterhub_singleuser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = []
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("JUPYTERHUB_USER", "seat05")
+    monkeypatch.delenv("COGNITO_LAB_LEARNER", raising=False)
+    monkeypatch.setattr(room.os, "execv", lambda path, argv: started.append(argv))
+    room.learner_server(["--allow-root"])
+    assert started == [[sys.executable, "-m", "jupyterhub.singleuser", "--allow-root"]]
+    assert (tmp_path / "notebooks" / "00_welcome.ipynb").exists()
+    assert room.os.environ["COGNITO_LAB_LEARNER"] == "seat05"
+
+
+def test_a_shared_password_needs_eight_characters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(room, "ensure_proxy", lambda: Path("/somewhere/configurable-http-proxy"))
+    with pytest.raises(room.RoomError, match="at least 8 characters"):
+        room.start(2, state=tmp_path, password="short")
