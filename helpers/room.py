@@ -92,6 +92,17 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _check_port_free(ip: str, port: int) -> None:
+    """JupyterHub's proxy doesn't stop when its port is taken: it would serve nothing, silently."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((ip, port))
+        except OSError:
+            raise RoomError(
+                f"Port {port} is in use: choose another with --port (0: any free port)."
+            ) from None
+
+
 def _settings(state: Path, learners: int, ip: str, port: int, password: str | None) -> dict:
     """What room/jupyterhub_config.py reads; passwords are kept from the last room in this state folder."""
     path = state / "room.json"
@@ -99,6 +110,8 @@ def _settings(state: Path, learners: int, ip: str, port: int, password: str | No
     password = password or previous.get("password") or secrets.token_hex(5)
     if len(password) < 8:
         raise RoomError("--password: JupyterHub's shared password needs at least 8 characters.")
+    if port:
+        _check_port_free(ip, port)
     return {
         "seats": seat_names(learners),
         "password": password,
@@ -154,12 +167,6 @@ class Room:
             leftover.kill()
         return self.process.returncode
 
-    def __enter__(self) -> Room:
-        return self
-
-    def __exit__(self, *problem: object) -> None:
-        self.stop()
-
 
 def _log_tail(log: Path, lines: int = 15) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else ""
@@ -204,17 +211,25 @@ def start(
         state,
         process,
     )
+    try:
+        _wait_until_it_answers(room, timeout)
+    except BaseException:  # a failed start or Ctrl-C meanwhile: leave nothing running
+        room.stop()
+        raise
+    return room
+
+
+def _wait_until_it_answers(room: Room, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if room.process.poll() is not None:
             raise RoomError(f"JupyterHub stopped at start; the end of {room.log}:\n{_log_tail(room.log)}")
         try:
             if requests.get(f"{room.url}hub/api/", timeout=2).ok:
-                return room
+                return
         except requests.RequestException:
             pass
         time.sleep(0.3)
-    room.stop()
     raise RoomError(
         f"JupyterHub did not answer within {timeout:.0f} s; the end of {room.log}:\n{_log_tail(room.log)}"
     )
@@ -243,13 +258,18 @@ def _environment_notes() -> list[str]:
 
 def command(learners: int, *, state: Path, ip: str, port: int, password: str | None) -> int:
     """The command line: start the room, say how to get in, wait for Ctrl-C, stop everything."""
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill <pid>` of this command stops the room too
     try:
         notes = _environment_notes()
         room = start(learners, state=state, ip=ip, port=port, password=password)
     except RoomError as problem:
         print(problem, file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # start() has stopped whatever it had started
+        return 1
     print(f"A room of {learners} on JupyterHub: {room.url}", flush=True)
+    if ip == "0.0.0.0":
+        print(f"  learners use: {room.url.replace(ip, socket.gethostname())} (or this machine's address)")
     print(f"  seats:        {' '.join(room.seats)} (each signs in with their own seat name)")
     print(f"  password:     {room.password} (the same for every seat)")
     print(f"  instructor:   {INSTRUCTOR} / {room.instructor_password} (admin page: {room.url}hub/admin)")
@@ -257,7 +277,6 @@ def command(learners: int, *, state: Path, ip: str, port: int, password: str | N
     print(f"  homes:        {room.state / 'homes'}/<seat>")
     print(f"  hub log:      {room.log}")
     print("Ctrl-C stops the hub and every learner's server.", flush=True)
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill <pid>` of this command stops the room too
     try:
         code = room.process.wait()
         print(

@@ -4,6 +4,7 @@ messages an instructor sees when something is missing. (tests/hub/ runs a real h
 from __future__ import annotations
 
 import json
+import socket
 import sys
 from pathlib import Path
 
@@ -163,3 +164,16 @@ def test_a_shared_password_needs_eight_characters(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(room, "ensure_proxy", lambda: Path("/somewhere/configurable-http-proxy"))
     with pytest.raises(room.RoomError, match="at least 8 characters"):
         room.start(2, state=tmp_path, password="short")
+
+
+def test_a_port_already_in_use_is_said_before_the_hub_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """configurable-http-proxy keeps running when its port is taken, serving nothing: check first."""
+    monkeypatch.setattr(room, "ensure_proxy", lambda: Path("/somewhere/configurable-http-proxy"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(room.RoomError, match=f"Port {port} is in use: choose another with --port"):
+            room.start(2, state=tmp_path, port=port)
