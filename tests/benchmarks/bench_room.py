@@ -100,8 +100,11 @@ class Sampler(threading.Thread):
         return self.owners[process.pid] or None
 
     def sample(self) -> None:
-        hub = psutil.Process(self.room.process.pid)
-        room = hub.memory_info().rss
+        try:
+            hub = psutil.Process(self.room.process.pid)
+            room = hub.memory_info().rss
+        except psutil.NoSuchProcess:  # the hub was stopped (low memory)
+            return
         for server in hub.children():
             try:
                 seat = self._owner(server)
