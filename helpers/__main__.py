@@ -6,12 +6,15 @@
 `reset` puts the offline lab back to a clean state between workshop groups.
 `cleanup [--dry-run]` and `audit` remove, or list, what the course created;
 `policy` prints the least-privilege IAM policy the course needs.
+`room --learners N` starts a local JupyterHub with N seats, each with their own JupyterLab and
+offline AWS; `learner-server` is what each seat's server runs (the room's spawner starts it).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -61,6 +64,18 @@ def _reset(args: argparse.Namespace) -> int:
     return reset.command(args.endpoint)
 
 
+def _room(args: argparse.Namespace) -> int:
+    from helpers import room
+
+    return room.command(args.learners, state=args.state, ip=args.ip, port=args.port, password=args.password)
+
+
+def _learner_server(args: argparse.Namespace) -> int:
+    from helpers import room
+
+    room.learner_server(args.arguments)  # becomes jupyterhub-singleuser: never returns
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -83,7 +98,27 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("policy", help="print the least-privilege IAM policy the course needs").set_defaults(
         run=_policy
     )
-    args = parser.parse_args(argv)
+    room = commands.add_parser("room", help="start a local JupyterHub: one JupyterLab per learner")
+    room.add_argument("--learners", type=int, required=True, help="how many seats (seat01, seat02, ...)")
+    room.add_argument("--port", type=int, default=8000, help="the room's port (0: any free port)")
+    room.add_argument("--ip", default="127.0.0.1", help="address to listen on (0.0.0.0: the whole network)")
+    room.add_argument(
+        "--password", help="the seats' shared password (default: kept from the last room, or new)"
+    )
+    room.add_argument(
+        "--state",
+        type=Path,
+        default=Path("~/.cognito-lab-room"),
+        help="folder for the learners' homes, the hub's database and log (default: ~/.cognito-lab-room)",
+    )
+    room.set_defaults(run=_room)
+    learner = commands.add_parser("learner-server", help="one seat's JupyterLab (the room's spawner runs it)")
+    learner.set_defaults(run=_learner_server)
+    # learner-server passes every option it is given on to jupyterhub-singleuser (e.g. --allow-root).
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "learner-server":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.arguments = extra
     return args.run(args)
 
 
