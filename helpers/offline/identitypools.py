@@ -53,7 +53,7 @@ from moto.cognitoidentity.exceptions import InvalidNameException
 from moto.core.exceptions import JsonRESTError
 from moto.moto_api._internal import mock_random
 
-from . import clock, oidcproviders, rolemapping, userpools, webidentity
+from . import clock, oidcproviders, rolemapping, trust, userpools, webidentity
 from .patching import Patches
 
 SESSION_NAME = "CognitoIdentityCredentials"
@@ -865,9 +865,9 @@ def get_credentials_for_identity(self: Any) -> str:
     web_identity = webidentity.WebIdentity(identity.pool_id, identity.identity_id, tuple(_amr(logins)))
     account_id = self.current_account
     try:
-        role = webidentity.find_role(account_id, role_arn)
+        role = trust.find_role(account_id, role_arn)
         webidentity.check_trust(role, web_identity, tags)
-    except webidentity.TrustDenied as denied:
+    except trust.TrustDenied as denied:
         # STS refused the role; Cognito reports it this way (botocore: "STS returned an error").
         raise InvalidIdentityPoolConfigurationException() from denied
     credentials = webidentity.assume_role_for_web_identity(
@@ -1044,21 +1044,24 @@ def unlink_developer_identity(self: Any) -> str:
     return ""
 
 
-_RESPONSE_METHODS = {
+# moto's own operations the engine replaces, then the ones moto does not have at all.
+_REPLACED = {
     "create_identity_pool": create_identity_pool,
     "update_identity_pool": update_identity_pool,
     "describe_identity_pool": describe_identity_pool,
     "delete_identity_pool": delete_identity_pool,
+    "get_id": get_id,
+    "list_identities": list_identities,
+    "get_credentials_for_identity": get_credentials_for_identity,
+    "get_open_id_token": get_open_id_token,
+    "get_open_id_token_for_developer_identity": get_open_id_token_for_developer_identity,
+}
+_ADDED = {
     "set_identity_pool_roles": set_identity_pool_roles,
     "get_identity_pool_roles": get_identity_pool_roles,
     "set_principal_tag_attribute_map": set_principal_tag_attribute_map,
     "get_principal_tag_attribute_map": get_principal_tag_attribute_map,
-    "get_id": get_id,
-    "list_identities": list_identities,
     "describe_identity": describe_identity,
-    "get_credentials_for_identity": get_credentials_for_identity,
-    "get_open_id_token": get_open_id_token,
-    "get_open_id_token_for_developer_identity": get_open_id_token_for_developer_identity,
     "lookup_developer_identity": lookup_developer_identity,
     "merge_developer_identities": merge_developer_identities,
     "unlink_developer_identity": unlink_developer_identity,
@@ -1068,5 +1071,7 @@ _RESPONSE_METHODS = {
 def install(patches: Patches) -> None:
     from moto.cognitoidentity.responses import CognitoIdentityResponse
 
-    for name, method in _RESPONSE_METHODS.items():
+    for name, method in _REPLACED.items():
         patches.replace(CognitoIdentityResponse, name, method)
+    for name, method in _ADDED.items():
+        patches.add(CognitoIdentityResponse, name, method)

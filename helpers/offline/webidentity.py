@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.moto_api._internal import mock_random
 from werkzeug.exceptions import HTTPException
 
-from . import clock, iam, oidcproviders, sessions
+from . import clock, iam, oidcproviders, routes, sessions, trust
 from .patching import Patches
 
 COGNITO_IDENTITY = "cognito-identity.amazonaws.com"
@@ -182,36 +182,11 @@ class WebIdentity:
         return {f"{self.provider}:aud": self.audience, f"{self.provider}:sub": self.subject}
 
 
-class TrustDenied(Exception):
-    """The role does not exist, or its trust policy does not allow this request."""
-
-
-def find_role(account_id: str, role_arn: str) -> Any:
-    from moto.iam.exceptions import NotFoundException
-    from moto.iam.models import iam_backends
-
-    try:
-        return iam_backends[account_id]["aws"].get_role_by_arn(role_arn)
-    except NotFoundException as missing:
-        raise TrustDenied(role_arn) from missing
-
-
 def check_trust(role: Any, identity: WebIdentity, session_tags: Mapping[str, str]) -> None:
-    """Evaluate the role's trust policy as STS does for a Cognito Identity token.
-
-    Passing session tags also needs `sts:TagSession` (IAM UG id_session-tags, and the
-    Cognito DG trust policy for attributes for access control).
-    """
-    trust = iam.NamedPolicy(f"{role.name} trust policy", role.assume_role_policy_document)
-    principal = {"Federated": identity.principal}
-    context: dict[str, Any] = identity.condition_keys()
-    if session_tags:
-        context.update({f"aws:RequestTag/{k}": v for k, v in session_tags.items()})
-        context["aws:TagKeys"] = list(session_tags)
-    actions = [ACTION] + (["sts:TagSession"] if session_tags else [])
-    for action in actions:
-        if not iam.evaluate_trust(trust, iam.Request(action, role.arn, context, principal)).allowed:
-            raise TrustDenied(role.arn)
+    """The role's trust policy, as STS evaluates it for a web identity token."""
+    trust.check_trust(
+        role, ACTION, {"Federated": identity.principal}, identity.condition_keys(), session_tags
+    )
 
 
 @dataclass(frozen=True)
@@ -369,9 +344,9 @@ def assume_role_with_web_identity(response: Any) -> str:
     session_policies = _session_policies(response, account_id)
     identity = _verified_identity(account_id, response._get_param("WebIdentityToken") or "")
     try:
-        role = find_role(account_id, role_arn)
+        role = trust.find_role(account_id, role_arn)
         check_trust(role, identity, {})
-    except TrustDenied as denied:
+    except trust.TrustDenied as denied:
         raise access_denied() from denied
     if duration > int(role.max_session_duration or DEFAULT_DURATION_SECONDS):
         raise StsError(
@@ -418,6 +393,24 @@ def _response_xml(credentials: Credentials, identity: WebIdentity) -> str:
         f"<ResponseMetadata><RequestId>{mock_random.uuid4()}</RequestId></ResponseMetadata>"
         "</AssumeRoleWithWebIdentityResponse>"
     )
+
+
+def _serve_jwks(request: routes.Request, match: re.Match[str]) -> routes.Response:
+    return routes.Response.json(jwks())
+
+
+# AWS publishes them at https://cognito-identity.amazonaws.com/.well-known/jwks_uri; the endpoint
+# at its own /.well-known/jwks_uri (no AWS API path starts with /.well-known: an S3 bucket name
+# cannot start with a dot).
+ROUTES = (
+    routes.Route(
+        "Cognito Identity's JWKS",
+        r"/\.well-known/jwks_uri",
+        _serve_jwks,
+        hosts=(r"cognito-identity\.amazonaws\.com",),
+        local=True,
+    ),
+)
 
 
 def install(patches: Patches) -> None:

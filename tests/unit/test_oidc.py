@@ -114,10 +114,13 @@ def test_documents_of_unknown_providers_and_paths_are_absent() -> None:
     assert oidc.document("https://accounts.example.com/userinfo") is None
 
 
-def test_document_url_pattern_leaves_aws_urls_alone() -> None:
-    """User pool JWKS URLs end the same way and must stay moto's."""
-    assert oidc.DOCUMENT_URL.match("https://accounts.example.com/.well-known/jwks.json?x=1")
-    assert not oidc.DOCUMENT_URL.match("https://cognito-idp.us-east-1.amazonaws.com/p/.well-known/jwks.json")
+def test_the_providers_documents_route_leaves_aws_urls_alone() -> None:
+    """User pool JWKS URLs end the same way and must stay the user pools'."""
+    (published, *_) = oidc.ROUTES
+    assert published.url_pattern().match("https://accounts.example.com/.well-known/jwks.json?x=1")
+    assert not published.url_pattern().match(
+        "https://cognito-idp.us-east-1.amazonaws.com/p/.well-known/jwks.json"
+    )
 
 
 def test_only_the_labs_signature_verifies() -> None:
