@@ -22,12 +22,12 @@ from . import (
     clock,
     identitypools,
     mailbox,
-    oidc,
     policyvalidation,
     propagation,
     resourcearns,
     routes,
     sessions,
+    standin_idp,
     userpools,
     validation,
     webidentity,
@@ -95,7 +95,7 @@ def route_table() -> routes.RouteTable:
             routes.Route("reset", "/_lab/reset", _reset_route, methods=frozenset({"POST"}), local=True),
             *userpools.ROUTES,
             *webidentity.ROUTES,
-            *oidc.ROUTES,
+            *standin_idp.ROUTES,
         )
     )
 

@@ -16,8 +16,8 @@ method named after the action) so that:
 * GetOpenIdToken issues a real signed token for the basic (classic) flow;
 * other identity providers (Cognito DG "Open ID Connect providers", "Developer
   authenticated identities"): IAM OIDC providers listed in OpenIdConnectProviderARNs and
-  social providers in SupportedLoginProviders (`oidcproviders` checks their ID tokens; only
-  the lab's own provider, `oidc`, can sign offline), and developer-authenticated
+  social providers in SupportedLoginProviders (`oidc_provider_registry` checks their ID tokens; only
+  the lab's own provider, `standin_idp`, can sign offline), and developer-authenticated
   identities (GetOpenIdTokenForDeveloperIdentity and its Lookup/Merge/Unlink companions;
   the token it returns goes back in Logins under cognito-identity.amazonaws.com).
 
@@ -53,7 +53,7 @@ from moto.cognitoidentity.exceptions import InvalidNameException
 from moto.core.exceptions import JsonRESTError
 from moto.moto_api._internal import mock_random
 
-from . import clock, oidcproviders, rolemapping, trust, userpools, webidentity
+from . import clock, oidc_provider_registry, rolemapping, trust, userpools, webidentity
 from .patching import Patches
 
 SESSION_NAME = "CognitoIdentityCredentials"
@@ -604,7 +604,7 @@ def _external_client_ids(account_id: str, pool: Any, provider: str) -> list[str]
     SupportedLoginProviders entry maps the provider to the app's id."""
     for arn in pool.open_id_connect_provider_arns:
         if arn.split(":oidc-provider/", 1)[-1] == provider:
-            found = oidcproviders.find_by_arn(account_id, arn)
+            found = oidc_provider_registry.find_by_arn(account_id, arn)
             return list(found.client_id_list) if found is not None else None
     if provider in pool.supported_login_providers:
         return [pool.supported_login_providers[provider]]
@@ -619,10 +619,10 @@ def _validate_external_login(account_id: str, pool: Any, provider: str, token: s
     if client_ids is None:
         raise NotAuthorizedException(UNSUPPORTED_PROVIDER)
     try:
-        claims = oidcproviders.verify(
-            token, client_ids, skew_seconds=oidcproviders.COGNITO_CLOCK_SKEW_SECONDS
+        claims = oidc_provider_registry.verify(
+            token, client_ids, skew_seconds=oidc_provider_registry.COGNITO_CLOCK_SKEW_SECONDS
         )
-    except oidcproviders.TokenProblem as problem:
+    except oidc_provider_registry.TokenProblem as problem:
         message = {
             "signature": BAD_SIGNATURE,
             "audience": WRONG_AUDIENCE,

@@ -14,7 +14,7 @@ outside its APIs, at the paths AWS uses:
   with ``/.well-known`` (an S3 bucket name cannot start with a dot), so nothing of moto's
   is hidden.
 
-The lab's own OpenID Connect identity provider (`oidc`, the stand-in for "Sign in with
+The lab's own OpenID Connect identity provider (`standin_idp`, the stand-in for "Sign in with
 Google"; not an AWS service):
 
 * ``GET /_lab/oidc/.well-known/openid-configuration`` and ``GET /_lab/oidc/.well-known/jwks.json``

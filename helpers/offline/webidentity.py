@@ -17,7 +17,7 @@ exist), and its Cognito Identity "token" is just an identity id. Here:
   AssumeRoleWithWebIdentity", DG authentication-flow).
 
 Issuers STS trusts: Cognito Identity itself, and any issuer the account registered as an
-IAM OIDC provider (`oidcproviders`). For the latter the trust policy names the provider's
+IAM OIDC provider (`oidc_provider_registry`). For the latter the trust policy names the provider's
 ARN as `Principal.Federated` and tests `<provider>:aud` (the token's azp, else aud) and
 `<provider>:sub` (IAM UG condition-keys-wif); other issuers get AWS's "No OpenIDConnect
 provider found in your account for <iss>".
@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.moto_api._internal import mock_random
 from werkzeug.exceptions import HTTPException
 
-from . import clock, iam, oidcproviders, routes, sessions, trust
+from . import clock, iam, oidc_provider_registry, routes, sessions, trust
 from .patching import Patches
 
 COGNITO_IDENTITY = "cognito-identity.amazonaws.com"
@@ -279,20 +279,20 @@ def _verified_identity(account_id: str, token: str) -> WebIdentity:
         return WebIdentity(
             str(claims.get("aud", "")), str(claims.get("sub", "")), tuple(claims.get("amr") or [])
         )
-    provider = oidcproviders.find(account_id, issuer)
+    provider = oidc_provider_registry.find(account_id, issuer)
     if provider is None:
         raise StsError(
             400, "InvalidIdentityToken", f"No OpenIDConnect provider found in your account for {issuer}"
         )
     try:
-        claims = oidcproviders.verify(token, provider.client_id_list)
-    except oidcproviders.TokenProblem as problem:
+        claims = oidc_provider_registry.verify(token, provider.client_id_list)
+    except oidc_provider_registry.TokenProblem as problem:
         if problem.kind == "expired":
             _check_expiry({"exp": problem.expires})
         message = WRONG_AUDIENCE if problem.kind == "audience" else NOT_VALIDATED
         raise StsError(400, "InvalidIdentityToken", message) from problem
     return WebIdentity(
-        audience=oidcproviders.authorized_party(claims) or "",
+        audience=oidc_provider_registry.authorized_party(claims) or "",
         subject=str(claims.get("sub", "")),
         amr=(),
         provider=provider.url,
