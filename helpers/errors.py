@@ -69,6 +69,15 @@ EXPLANATIONS = (
         "User cannot be confirmed",
         "This user is already confirmed: there is nothing to confirm, just sign in.",
     ),
+    Explanation(
+        "NotAuthorizedException",
+        # AWS's wording is UNCONFIRMED ("A client attempted to write unauthorized attribute" in
+        # users' reports), so any message about an attribute will do.
+        "attribute",
+        "This app client may not write that attribute (it isn't in the client's WriteAttributes): "
+        "an administrator sets it with AdminUpdateUserAttributes, or add it to WriteAttributes only "
+        "if users may choose its value.",
+    ),
     # user pools: sign-in and tokens
     Explanation(
         "NotAuthorizedException",
@@ -189,6 +198,14 @@ EXPLANATIONS = (
         "",
         "Cognito couldn't assume the role: its trust policy must allow cognito-identity.amazonaws.com "
         "to call sts:AssumeRoleWithWebIdentity for this identity pool's id.",
+    ),
+    # IAM: trust policies
+    Explanation(
+        "MalformedPolicyDocument",
+        # AWS's wording is UNCONFIRMED: match the condition key or the words "identity pool".
+        r":aud|identity pool",
+        "IAM won't let a role trust every identity pool: add the condition "
+        "StringEquals cognito-identity.amazonaws.com:aud = your identity pool's id.",
     ),
     # IAM decisions and temporary credentials
     Explanation(

@@ -164,6 +164,17 @@ MISTAKES = (
         "06_groups_and_roles",
     ),
     Mistake(
+        "user-writes-role-claim",
+        "a rule picks the role from `custom:department`, and the app client lets users write it",
+        None,
+        "",
+        "a user may set any attribute in the app client's `WriteAttributes` with `UpdateUserAttributes` "
+        "and their own access token; the next ID token carries it, and the rule believes it",
+        "leave it out of every app client's `WriteAttributes` (users then get `NotAuthorizedException`) "
+        "and set it with `AdminUpdateUserAttributes`",
+        "07_rules_and_attributes",
+    ),
+    Mistake(
         "keys-from-user-pool-sub",
         "build S3 keys from the ID token's `sub`",
         "AccessDenied",
@@ -372,7 +383,7 @@ class Table:
 # --- the gallery's own resources ------------------------------------------------------------------
 
 USER_POOL = "gallery-users"
-WEB, OTHER_APP, SERVER = "web", "other-app", "server"
+WEB, OTHER_APP, SERVER, SIGNUP_FORM = "web", "other-app", "server", "signup-form"
 UNCONFIRMED_USER, UNCONFIRMED_PASSWORD = "grace", "Grace-Grows-Grapes-9"
 SIGNED_IN_ROLE, EDITOR_ROLE, GUEST_ROLE = (
     "gallery-signed-in-role",
@@ -394,6 +405,7 @@ class GallerySetup:
     guests_pool_id: str  # `cognito-lab-gallery-guests`: guests allowed
     tags_pool_id: str  # `cognito-lab-gallery-tags`: principal tags from claims
     trust_pool_id: str  # `cognito-lab-gallery-trust`: its role trusts EC2, not Cognito Identity
+    rules_pool_id: str  # `cognito-lab-gallery-rules`: the editor role for custom:department engineering
     bucket: str
     roles: dict[str, str]  # role base name -> ARN
 
@@ -454,19 +466,51 @@ def _ensure_client(lab: Lab, user_pool_id: str, name: str, request: dict[str, An
     return str(idp.create_user_pool_client(**{**request, "ClientName": name})["UserPoolClient"]["ClientId"])
 
 
-def _ensure_roles(lab: Lab, pool_id: str, roles: dict[str, str]) -> None:
-    """Give identity pool `pool_id` these roles unless it has them (no role mappings here)."""
+def _ensure_roles(
+    lab: Lab, pool_id: str, roles: dict[str, str], mappings: dict[str, Any] | None = None
+) -> None:
+    """Give identity pool `pool_id` these roles and role mappings unless it has them."""
     identity = lab.client("cognito-identity")
-    if identity.get_identity_pool_roles(IdentityPoolId=pool_id).get("Roles") != roles:
-        identity.set_identity_pool_roles(IdentityPoolId=pool_id, Roles=roles)
+    found = identity.get_identity_pool_roles(IdentityPoolId=pool_id)
+    if (found.get("Roles"), found.get("RoleMappings") or None) != (roles, mappings):
+        extra = {"RoleMappings": mappings} if mappings else {}
+        identity.set_identity_pool_roles(IdentityPoolId=pool_id, Roles=roles, **extra)
+
+
+def _trusting(pool_ids: list[str], amr: str) -> dict[str, Any]:
+    """Notebook 03's trust policy for several identity pools: `aud` may be any of them."""
+    trust = identitypool.trust_policy(pool_ids[0], amr)
+    trust["Statement"][0]["Condition"]["StringEquals"][f"{identitypool.FEDERATED}:aud"] = pool_ids
+    return trust
+
+
+def _rules_mapping(provider: str, client_id: str, editor_role_arn: str) -> dict[str, Any]:
+    """`cognito-lab-gallery-rules`' mapping: engineering gets the editor role, anyone else the default."""
+    return {
+        f"{provider}:{client_id}": {
+            "Type": "Rules",
+            "AmbiguousRoleResolution": "AuthenticatedRole",
+            "RulesConfiguration": {
+                "Rules": [
+                    {
+                        "Claim": teams.DEPARTMENT_CLAIM,
+                        "MatchType": "Equals",
+                        "Value": "engineering",
+                        "RoleARN": editor_role_arn,
+                    }
+                ]
+            },
+        }
+    }
 
 
 def ensure_gallery(lab: Lab) -> GallerySetup:
     """Find or create the gallery's resources, all `cognito-lab-gallery…`; prints one line.
 
-    A user pool (clients `web`, `other-app`, `server` with a secret; Alice and Carol confirmed,
-    Carol in groups `editors` and `members`; Grace never confirmed), a bucket, and four identity
-    pools that each hold one kind of mistake, so none needs to be undone afterwards.
+    A user pool with a `custom:department` attribute (clients `web`, `other-app`, `server` with a
+    secret, `signup-form` whose users may write their department; Alice and Carol confirmed, Carol
+    in groups `editors` and `members`; Grace never confirmed), a bucket, and five identity pools
+    that each hold one kind of mistake, so none needs to be undone afterwards.
     """
     idp, identity = lab.client("cognito-idp"), lab.client("cognito-identity")
     user_pool_id = lab.find_user_pool(lab.name(USER_POOL))
@@ -475,6 +519,7 @@ def ensure_gallery(lab: Lab) -> GallerySetup:
         request = {**userpool.pool_request(lab), "PoolName": lab.name(USER_POOL)}
         user_pool_id = idp.create_user_pool(**request)["UserPool"]["Id"]
         note = "created"
+    teams.ensure_department_attribute(lab, user_pool_id)
     srp = userpool.client_request(user_pool_id)
     secret = {
         "UserPoolId": user_pool_id,
@@ -485,6 +530,10 @@ def ensure_gallery(lab: Lab) -> GallerySetup:
         WEB: _ensure_client(lab, user_pool_id, WEB, srp),
         OTHER_APP: _ensure_client(lab, user_pool_id, OTHER_APP, srp),
         SERVER: _ensure_client(lab, user_pool_id, SERVER, secret),
+        # The mistake: the sign-up form asks for the department, so its client may write it.
+        SIGNUP_FORM: _ensure_client(
+            lab, user_pool_id, SIGNUP_FORM, {**srp, "WriteAttributes": ["email", teams.DEPARTMENT_CLAIM]}
+        ),
     }
     for username in ("alice", "carol"):
         userpool.ensure_confirmed_user(lab, user_pool_id, clients[WEB], username)
@@ -497,17 +546,19 @@ def ensure_gallery(lab: Lab) -> GallerySetup:
         )
 
     provider = identitypool.provider_name(lab, user_pool_id)
-    ours = [(provider, clients[WEB])]
+    ours, form = [(provider, clients[WEB])], [(provider, clients[SIGNUP_FORM])]
     pools = {
-        base: teams.ensure_lesson_pool(lab, teams.pool_request(lab, base, providers=ours, **extra))[0]
-        for base, extra in (
-            ("gallery", {}),
-            ("gallery-guests", {"guests": True}),
-            ("gallery-tags", {}),
-            ("gallery-trust", {}),
+        base: teams.ensure_lesson_pool(lab, teams.pool_request(lab, base, providers=listed, **extra))[0]
+        for base, listed, extra in (
+            ("gallery", ours, {}),
+            ("gallery-guests", ours, {"guests": True}),
+            ("gallery-tags", ours, {}),
+            ("gallery-trust", ours, {}),
+            ("gallery-rules", form, {}),
         )
     }
-    signed_in_trust = identitypool.trust_policy(pools["gallery"], AUTHENTICATED)
+    # The signed-in and editor roles serve two pools: `gallery` and `gallery-rules`.
+    signed_in_trust = _trusting([pools["gallery"], pools["gallery-rules"]], AUTHENTICATED)
     trusts = {
         SIGNED_IN_ROLE: signed_in_trust,
         EDITOR_ROLE: signed_in_trust,
@@ -528,6 +579,12 @@ def ensure_gallery(lab: Lab) -> GallerySetup:
     _ensure_roles(lab, pools["gallery-guests"], {UNAUTHENTICATED: roles[GUEST_ROLE]})
     _ensure_roles(lab, pools["gallery-tags"], {AUTHENTICATED: roles[UNTAGGED_ROLE]})
     _ensure_roles(lab, pools["gallery-trust"], {AUTHENTICATED: roles[WRONG_TRUST_ROLE]})
+    _ensure_roles(
+        lab,
+        pools["gallery-rules"],
+        {AUTHENTICATED: roles[SIGNED_IN_ROLE]},
+        _rules_mapping(provider, clients[SIGNUP_FORM], roles[EDITOR_ROLE]),
+    )
     identity.set_principal_tag_attribute_map(
         IdentityPoolId=pools["gallery-tags"],
         IdentityProviderName=provider,
@@ -556,6 +613,7 @@ def ensure_gallery(lab: Lab) -> GallerySetup:
         pools["gallery-guests"],
         pools["gallery-tags"],
         pools["gallery-trust"],
+        pools["gallery-rules"],
         bucket,
         roles,
     )

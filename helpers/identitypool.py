@@ -34,8 +34,9 @@ def trust_policy(identity_pool_id: str, amr: str) -> dict[str, Any]:
     """Who may assume the role: Cognito Identity, for THIS identity pool, for `amr` users only.
 
     This is the trust policy the Cognito Developer Guide gives ("IAM roles", "Role trust and
-    permissions"). Without the two conditions, any identity pool in any account could hand out
-    credentials for this role.
+    permissions"). `aud` ties the role to this identity pool: IAM refuses a trust policy for
+    cognito-identity.amazonaws.com without it (MalformedPolicyDocument; notebook 03 shows it).
+    `amr` keeps guests out of the signed-in role and signed-in users out of the guest role.
     """
     return {
         "Version": "2012-10-17",

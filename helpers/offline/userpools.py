@@ -110,8 +110,11 @@ NO_VERIFIED_RECOVERY = (
 # AnomalyInnovations/serverless-stack-demo-client#6, furaiev/amazon-cognito-identity-dart-2#16).
 SECRET_HASH_MISSING = "Client {client_id} is configured with secret but SECRET_HASH was not received"
 SECRET_HASH_WRONG = "Unable to verify secret hash for client {client_id}"
-# InitiateAuth with a flow the client does not allow: seen in a 2024 Lambda log
-# quoted in a public repository; AdminInitiateAuth says only "Auth flow ..." there.
+# InitiateAuth with a flow the client does not allow: AWS's own text, from a real response logged
+# by a Lambda function (aws-sdk, InvalidParameterException, statusCode 400, requestId
+# dafe9f41-85ee-44a3-a094-f0af2cd7b70e, 2024-06-30) and published in github.com/bizkite-co/handterm,
+# "docs/chats/06/2024-06-30-AWS Cognito error fix_CDK config modification for user
+# authentication.md" (commit 1f1fbf43). AdminInitiateAuth says only "Auth flow ..." there.
 FLOW_NOT_ENABLED = "{flow} flow not enabled for this client"
 ADMIN_FLOW_NOT_ENABLED = "Auth flow not enabled for this client"
 # An admin flow sent to InitiateAuth (getmoto/moto#4836, validated against AWS).

@@ -508,9 +508,11 @@ def test_default_client_allows_srp_and_refresh_but_not_passwords(
 
     Source: botocore CreateUserPoolClient ("If you don't specify a value for
     ExplicitAuthFlows, your app client supports ALLOW_REFRESH_TOKEN_AUTH,
-    ALLOW_USER_SRP_AUTH, and ALLOW_CUSTOM_AUTH"). Error texts: a 2024 Lambda log
-    ("USER_PASSWORD_AUTH flow not enabled for this client") and AdminInitiateAuth
-    reports ("Auth flow not enabled for this client").
+    ALLOW_USER_SRP_AUTH, and ALLOW_CUSTOM_AUTH"). Error texts: AWS's response to
+    InitiateAuth, HTTP 400, as a Lambda function logged it on 2024-06-30 (github.com/
+    bizkite-co/handterm, docs/chats/06/2024-06-30-AWS Cognito error fix_CDK config
+    modification for user authentication.md: "USER_PASSWORD_AUTH flow not enabled for this
+    client"), and AdminInitiateAuth reports ("Auth flow not enabled for this client").
     """
     pool_id = new_pool()
     client_id = _client(idp, pool_id)["ClientId"]

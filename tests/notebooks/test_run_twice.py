@@ -40,6 +40,7 @@ PART_2 = (
     "identity pool     | cognito-lab-providers ",
     "identity pool     | cognito-lab-classic ",
     "identity pool     | cognito-lab-gallery-trust ",
+    "identity pool     | cognito-lab-gallery-rules ",
     "user pool         | cognito-lab-gallery-users ",
     "IAM role          | cognito-lab-editor-role ",
     "IAM role          | cognito-lab-department-role ",

@@ -48,11 +48,15 @@ def test_row_numbers_the_notebook_text_names_are_the_catalogue_s() -> None:
     row = {key: number for number, key in enumerate(KEYS, start=1)}
     assert (row["bad-trust-policy"], row["abac-without-tag-session"]) == (10, 11)
     assert (row["keys-from-user-pool-sub"], row["aws-userid-variable"], row["typo-policy-variable"]) == (
-        13,
         14,
         15,
+        16,
     )
-    assert (row["group-role-ignored"], row["identity-id-changes"]) == (12, 16)
+    assert (row["group-role-ignored"], row["user-writes-role-claim"], row["identity-id-changes"]) == (
+        12,
+        13,
+        17,
+    )
     assert row["access-token-in-logins"] == 6
 
 
@@ -195,3 +199,20 @@ def test_ensure_gallery_builds_each_pool_for_its_mistake_and_finds_it_again(
         IdentityPoolId=first.tags_pool_id, IdentityProviderName=first.provider
     )
     assert tags["PrincipalTags"] == {"username": "cognito:username"}
+
+    # The sign-up form's client may write the department, and a rule gives engineering the editor role.
+    form = idp.describe_user_pool_client(
+        UserPoolId=first.user_pool_id, ClientId=first.clients[gallery.SIGNUP_FORM]
+    )["UserPoolClient"]
+    assert "custom:department" in form["WriteAttributes"]
+    rules = identity.get_identity_pool_roles(IdentityPoolId=first.rules_pool_id)
+    assert rules["Roles"] == {"authenticated": first.roles[gallery.SIGNED_IN_ROLE]}
+    (mapping,) = rules["RoleMappings"].values()
+    assert mapping["RulesConfiguration"]["Rules"] == [
+        {
+            "Claim": "custom:department",
+            "MatchType": "Equals",
+            "Value": "engineering",
+            "RoleARN": first.roles[gallery.EDITOR_ROLE],
+        }
+    ]
