@@ -18,9 +18,9 @@ from pathlib import Path
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from helpers.offline import server
+    from helpers.offline import serve
 
-    endpoint = server.serve(args.port)
+    endpoint = serve(args.port)
     print(endpoint.url, flush=True)
     print(
         "Offline AWS for the Cognito lab. Use it with:\n"

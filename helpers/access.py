@@ -24,9 +24,7 @@ import requests
 from botocore.exceptions import ClientError
 
 from helpers.lab import AWS, ENDPOINT, Lab
-from helpers.offline.authz import recent_decisions
-from helpers.offline.decisions import DecisionRecord, StatementRecord, explain
-from helpers.offline.iam import EXPLICIT_DENY
+from helpers.offline import EXPLICIT_DENY, DecisionRecord, StatementRecord, explain, recent_decisions
 
 ALLOWED, DENIED = "✓", "✗"
 # What S3 and DynamoDB answer when IAM says no; any other error came after IAM said yes.

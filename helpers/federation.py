@@ -2,7 +2,7 @@
 developer-authenticated identities' names, and checking a basic-flow token yourself.
 
 The stand-in is an OpenID Connect provider that lives inside the offline AWS
-(`helpers.offline.oidc`, issuer https://accounts.example.com, its own signing keys). Real AWS
+(`helpers.offline.standin_idp`, issuer https://accounts.example.com, its own signing keys). Real AWS
 fetches a provider's keys over the internet, so it can't use this one: on real AWS the cells that
 need it say so and skip, and the same calls work with a real provider (Google, Auth0, ...).
 """
@@ -16,9 +16,9 @@ import requests
 
 from helpers import errors
 from helpers.lab import AWS, ENDPOINT, Lab, LabError
-from helpers.offline import oidc
+from helpers.offline import standin_idp
 
-EXAMPLE_ISSUER = oidc.DEFAULT_ISSUER  # https://accounts.example.com
+EXAMPLE_ISSUER = standin_idp.DEFAULT_ISSUER  # https://accounts.example.com
 EXAMPLE_PROVIDER = EXAMPLE_ISSUER.removeprefix("https://")  # the Logins key and RoleMappings key
 EXAMPLE_CLIENT = "notes-web"  # the notes app's client id at the stand-in provider
 # IAM wants a thumbprint of the provider's TLS certificate; IAM no longer uses it for providers
@@ -58,7 +58,7 @@ def sign_in_with_example_idp(lab: Lab, user: str, *, email: str | None = None) -
         reply = requests.post(f"{lab.endpoint_url}/_lab/oidc/token", json=body, timeout=10)
         reply.raise_for_status()
         return str(reply.json()["id_token"])
-    return oidc.mint_id_token(user, EXAMPLE_CLIENT, email=email)
+    return standin_idp.mint_id_token(user, EXAMPLE_CLIENT, email=email)
 
 
 def ensure_example_oidc_provider(lab: Lab) -> tuple[str, str]:

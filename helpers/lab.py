@@ -38,16 +38,17 @@ import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from helpers.offline import clock, engine, mailbox, propagation
+import helpers.offline as offline
+from helpers.offline import clock, mailbox, propagation
 
 COURSE = "cognito-pools-lab"
 NAME_PREFIX = "cognito-lab"
 REGION = "us-east-1"
-OFFLINE_ACCOUNT_ID = engine.ACCOUNT_ID
+OFFLINE_ACCOUNT_ID = offline.ACCOUNT_ID
 # Offline, the course acts as the lab administrator, whom the engine treats as the account admin.
 _OFFLINE_KEYS = {
-    "aws_access_key_id": engine.ADMIN_ACCESS_KEY_ID,
-    "aws_secret_access_key": engine.ADMIN_SECRET_ACCESS_KEY,
+    "aws_access_key_id": offline.ADMIN_ACCESS_KEY_ID,
+    "aws_secret_access_key": offline.ADMIN_SECRET_ACCESS_KEY,
 }
 
 ENV_BACKEND = "COGNITO_LAB_BACKEND"
@@ -61,7 +62,7 @@ ENV_IAM_SETTLE = "COGNITO_LAB_IAM_SETTLE_SECONDS"
 OFFLINE, ENDPOINT, AWS = "offline", "endpoint", "aws"
 
 # The in-process offline AWS of this kernel: started by the first Lab, kept for the kernel's life.
-_offline_aws: engine.InProcess | None = None
+_offline_aws: offline.InProcess | None = None
 
 
 class LabError(Exception):
@@ -71,7 +72,7 @@ class LabError(Exception):
 def _start_offline() -> None:
     global _offline_aws
     if _offline_aws is None or not _offline_aws.running:
-        _offline_aws = engine.InProcess().start(reset_state=True)
+        _offline_aws = offline.InProcess().start(reset_state=True)
 
 
 def stop_offline() -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from helpers.offline.identitypools import GUEST_SESSION_POLICIES
+from helpers.offline import GUEST_SESSION_POLICIES
 
 # The name each role's inline policy is stored under (`put_role_policy(PolicyName=...)`).
 ROLE_POLICY_NAME = "notes-access"

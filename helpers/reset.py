@@ -31,9 +31,9 @@ def at_endpoint(endpoint: str) -> str:
 
 def in_this_kernel() -> str:
     """Reset this process's in-process offline AWS (from a notebook cell, instead of a restart)."""
-    from helpers.offline import engine
+    import helpers.offline as offline
 
-    engine.reset()
+    offline.reset()
     return "Reset this kernel's offline AWS: the next notebook cell starts from an empty account."
 
 

@@ -29,8 +29,7 @@ from IPython.display import display
 
 from helpers import access, errors, identitypool, tokens, userpool
 from helpers.lab import AWS, Lab, LabError
-from helpers.offline.decisions import DecisionRecord
-from helpers.offline.iam import EXPLICIT_DENY
+from helpers.offline import EXPLICIT_DENY, DecisionRecord
 
 # The same colours as JupyterLab's success/danger buttons; the ✓/✗ symbol carries the meaning too,
 # so nobody has to tell red from green.

@@ -15,31 +15,19 @@ import datetime
 import json
 from typing import Any
 
-from . import clock, iam, sessions
+from . import clock, sessions, trust
 from .patching import Patches
 
 
-class TrustDenied(Exception):
-    """The role's trust policy does not let this principal assume it."""
+def check_trust(account_id: str, role_arn: str, caller_arn: str, session_tags: dict[str, str]) -> None:
+    """Raise TrustDenied unless the trust policy lets `caller_arn` assume the role (and tag)."""
+    role = trust.find_role(account_id, role_arn)
+    trust.check_trust(
+        role, "sts:AssumeRole", {"AWS": caller_arn}, {"aws:PrincipalArn": caller_arn}, session_tags
+    )
 
 
-def check_trust(account_id: str, role_arn: str, caller_arn: str, with_tags: bool) -> None:
-    """Raise TrustDenied unless the trust policy allows `caller_arn` (and tagging)."""
-    from moto.iam.models import iam_backends
-
-    try:
-        role = iam_backends[account_id]["aws"].get_role_by_arn(role_arn)
-    except Exception as missing:  # AWS answers AccessDenied for a role that does not exist
-        raise TrustDenied(role_arn) from missing
-    trust = iam.NamedPolicy(f"{role.name} trust policy", role.assume_role_policy_document)
-    actions = ["sts:AssumeRole"] + (["sts:TagSession"] if with_tags else [])
-    for action in actions:
-        request = iam.Request(action, role_arn, {"aws:PrincipalArn": caller_arn}, {"AWS": caller_arn})
-        if not iam.evaluate_trust(trust, request).allowed:
-            raise TrustDenied(role_arn)
-
-
-def _session_tags(response: Any) -> dict[str, str]:
+def session_tags(response: Any) -> dict[str, str]:
     tags = response._get_param("Tags") or []
     return {tag["Key"]: tag["Value"] for tag in tags if isinstance(tag, dict)}
 
@@ -51,7 +39,7 @@ def _wrap_assume_role(original: Any) -> Any:
         duration = response._get_int_param("DurationSeconds", 3600)
         assumed.expiration = clock.utcnow() + datetime.timedelta(seconds=duration)
         policy = response._get_param("Policy")
-        context: dict[str, Any] = {f"aws:PrincipalTag/{k}": v for k, v in _session_tags(response).items()}
+        context: dict[str, Any] = {f"aws:PrincipalTag/{k}": v for k, v in session_tags(response).items()}
         sessions.register(
             sessions.Session(
                 access_key_id=assumed.access_key_id,

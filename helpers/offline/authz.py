@@ -22,6 +22,7 @@ import collections
 import functools
 import itertools
 import json
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +31,18 @@ from urllib.parse import parse_qs, urlparse
 from botocore.credentials import Credentials
 from werkzeug.exceptions import HTTPException
 
-from . import assumerole, clock, decisions, iam, requestkeys, sessions
+from . import (
+    assumerole,
+    clock,
+    decisions,
+    iam,
+    principal_policies,
+    propagation,
+    requestkeys,
+    routes,
+    sessions,
+    trust,
+)
 from .patching import Patches
 
 ADMIN_ACCESS_KEY_ID = "testing"
@@ -273,32 +285,11 @@ def _credential_scope(response: Any) -> tuple[str, str, str] | None:
     return parts[0], parts[2], parts[3]
 
 
-def _role_policies(account_id: str, role_name: str) -> tuple[iam.NamedPolicy, ...]:
-    from moto.iam.models import iam_backends
-
-    role = iam_backends[account_id]["aws"].get_role(role_name)
-    inline = [iam.NamedPolicy(name, document) for name, document in role.policies.items()]
-    managed = [iam.NamedPolicy(p.name, _default_document(p)) for p in role.managed_policies.values()]
-    return tuple(inline + managed)
-
-
-def _default_document(policy: Any) -> str:
-    for version in policy.versions:
-        if version.is_default:
-            return version.document
-    return policy.versions[-1].document
-
-
-def _user_policies(account_id: str, user: Any) -> tuple[iam.NamedPolicy, ...]:
-    from moto.iam.models import iam_backends
-
-    backend = iam_backends[account_id]["aws"]
-    found = [iam.NamedPolicy(name, doc) for name, doc in user.policies.items()]
-    found += [iam.NamedPolicy(p.name, _default_document(p)) for p in user.managed_policies.values()]
-    for group in backend.get_groups_for_user(user.name):
-        found += [iam.NamedPolicy(name, doc) for name, doc in group.policies.items()]
-        found += [iam.NamedPolicy(p.name, _default_document(p)) for p in group.managed_policies.values()]
-    return tuple(found)
+def _effective_role_policies(account_id: str, role_name: str) -> tuple[iam.NamedPolicy, ...]:
+    """The role's policies as S3, DynamoDB, ... see them now: while IAM's simulated propagation
+    delay runs, the ones it had before the change (`propagation`)."""
+    visible = propagation.visible_role_policies(account_id, role_name)
+    return visible if visible is not None else principal_policies.role_policies(account_id, role_name)
 
 
 def _find_caller(account_id: str, access_key_id: str, session_token: str | None, service: str) -> Caller:
@@ -330,7 +321,7 @@ def _find_caller(account_id: str, access_key_id: str, session_token: str | None,
             session_token,
             user.arn,
             "user",
-            _user_policies(account_id, user),
+            principal_policies.user_policies(account_id, user),
             context=tuple(context.items()),
         )
 
@@ -355,7 +346,7 @@ def _find_caller(account_id: str, access_key_id: str, session_token: str | None,
         context[f"aws:PrincipalTag/{tag['Key']}"] = tag["Value"]
     if session is not None:
         context.update(session.context)
-    policies = _role_policies(account_id, role_name) if role else ()
+    policies = _effective_role_policies(account_id, role_name) if role else ()
     return Caller(
         access_key_id,
         assumed.secret_access_key,
@@ -561,8 +552,8 @@ def authorize(response: Any, iam_request_cls: Any, resource: str = "*") -> None:
 def _check_trust(response: Any, account_id: str, caller: Caller) -> None:
     role_arn = response._get_param("RoleArn") or ""
     try:
-        assumerole.check_trust(account_id, role_arn, caller.arn, with_tags=bool(response._get_param("Tags")))
-    except assumerole.TrustDenied:
+        assumerole.check_trust(account_id, role_arn, caller.arn, assumerole.session_tags(response))
+    except trust.TrustDenied:
         message = f"User: {caller.arn} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
         raise error_response("query", 403, "AccessDenied", message) from None
 
@@ -575,6 +566,15 @@ def _global_keys(region: str) -> dict[str, Any]:
         "aws:SecureTransport": True,
         "aws:RequestedRegion": region,
     }
+
+
+def _serve_decisions(request: routes.Request, match: re.Match[str]) -> routes.Response:
+    """`GET /_lab/decisions?access_key_id=...&limit=...`: the newest decisions, as records."""
+    found = recent_decisions(request.query.get("access_key_id"), int(request.query.get("limit", 50)))
+    return routes.Response.json([record.to_dict() for record in found])
+
+
+ROUTES = (routes.Route("IAM decisions", "/_lab/decisions", _serve_decisions, local=True),)
 
 
 def install(patches: Patches) -> None:

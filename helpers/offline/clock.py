@@ -8,8 +8,11 @@ time is it?" (token `iat`/`exp`, code and credential expiry) asks this clock.
 from __future__ import annotations
 
 import datetime
+import re
 import threading
 import time
+
+from . import routes
 
 _lock = threading.Lock()
 _offset_seconds = 0.0
@@ -42,3 +45,18 @@ def reset() -> None:
     global _offset_seconds
     with _lock:
         _offset_seconds = 0.0
+
+
+def _serve_clock(request: routes.Request, match: re.Match[str]) -> routes.Response:
+    """`GET /_lab/clock`; `POST {"advance_seconds": n}` moves it on, `{"reset": true}` back."""
+    if request.method == "POST":
+        body = request.json()
+        if body.get("reset"):
+            reset()
+        advance(float(body.get("advance_seconds", 0)))
+    return routes.Response.json({"now": now(), "offset_seconds": offset()})
+
+
+ROUTES = (
+    routes.Route("the clock", "/_lab/clock", _serve_clock, methods=frozenset({"GET", "POST"}), local=True),
+)

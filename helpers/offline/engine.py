@@ -1,30 +1,36 @@
 """Install the engine into moto, remove it, reset it, and run it in-process.
 
 Every feature module (authorization, user pools, identity pools, ...) exposes
-`install(patches)` and `reset()`. This module applies them all through one
-reversible `Patches` record, so moto can be restored exactly.
+`install(patches)` and, where it has state, `reset()`; a module that answers URLs outside
+moto's API has `ROUTES`. This module applies the patches through one reversible `Patches`
+record, so moto can be restored exactly, and assembles the one route table (`route_table()`)
+that the endpoint and the in-process mock both mount.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from . import (
     assumerole,
     authz,
     clock,
     identitypools,
+    mailbox,
     policyvalidation,
     propagation,
     resourcearns,
+    routes,
     sessions,
+    standin_idp,
     userpools,
     validation,
     webidentity,
-    wellknown,
 )
 from .patching import Patches
 
@@ -43,13 +49,17 @@ _FEATURES = (
     userpools,
     identitypools,
     webidentity,
-    wellknown,
     propagation,
     resourcearns,
 )
 
 _lock = threading.RLock()
 _patches = Patches()
+
+
+def patch_targets() -> list[tuple[Any, str]]:
+    """(owner, attribute) of every change the installed engine made to moto (for the seam test)."""
+    return _patches.targets()
 
 
 def installed() -> bool:
@@ -63,6 +73,41 @@ def install() -> None:
             return
         for feature in _FEATURES:
             feature.install(_patches)
+        from moto.core.models import MockAWS
+
+        _patches.wrap(MockAWS, "_enable_patching", _mounting_routes)
+
+
+def _reset_route(request: routes.Request, match: re.Match[str]) -> routes.Response:
+    """`POST /_lab/reset`: forget every resource, session, email and clock offset."""
+    reset()
+    return routes.Response.json({"reset": True})
+
+
+def route_table() -> routes.RouteTable:
+    """Everything answered outside moto's API routes, from every feature, in one table."""
+    return routes.RouteTable(
+        (
+            *clock.ROUTES,
+            *mailbox.ROUTES,
+            *authz.ROUTES,
+            *propagation.ROUTES,
+            routes.Route("reset", "/_lab/reset", _reset_route, methods=frozenset({"POST"}), local=True),
+            *userpools.ROUTES,
+            *webidentity.ROUTES,
+            *standin_idp.ROUTES,
+        )
+    )
+
+
+def _mounting_routes(original: Callable[..., None]) -> Callable[..., None]:
+    """moto rebuilds its `requests` routes every time its mock starts; ours follow them."""
+
+    def enable_patching(self: Any, reset: bool = True) -> None:
+        original(self, reset=reset)
+        routes.mount_in_process(route_table())
+
+    return enable_patching
 
 
 def uninstall() -> None:

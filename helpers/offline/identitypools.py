@@ -16,8 +16,8 @@ method named after the action) so that:
 * GetOpenIdToken issues a real signed token for the basic (classic) flow;
 * other identity providers (Cognito DG "Open ID Connect providers", "Developer
   authenticated identities"): IAM OIDC providers listed in OpenIdConnectProviderARNs and
-  social providers in SupportedLoginProviders (`oidcproviders` checks their ID tokens; only
-  the lab's own provider, `oidc`, can sign offline), and developer-authenticated
+  social providers in SupportedLoginProviders (`oidc_provider_registry` checks their ID tokens; only
+  the lab's own provider, `standin_idp`, can sign offline), and developer-authenticated
   identities (GetOpenIdTokenForDeveloperIdentity and its Lookup/Merge/Unlink companions;
   the token it returns goes back in Logins under cognito-identity.amazonaws.com).
 
@@ -53,7 +53,7 @@ from moto.cognitoidentity.exceptions import InvalidNameException
 from moto.core.exceptions import JsonRESTError
 from moto.moto_api._internal import mock_random
 
-from . import clock, oidcproviders, rolemapping, userpools, webidentity
+from . import clock, oidc_provider_registry, rolemapping, trust, userpools, webidentity
 from .patching import Patches
 
 SESSION_NAME = "CognitoIdentityCredentials"
@@ -604,7 +604,7 @@ def _external_client_ids(account_id: str, pool: Any, provider: str) -> list[str]
     SupportedLoginProviders entry maps the provider to the app's id."""
     for arn in pool.open_id_connect_provider_arns:
         if arn.split(":oidc-provider/", 1)[-1] == provider:
-            found = oidcproviders.find_by_arn(account_id, arn)
+            found = oidc_provider_registry.find_by_arn(account_id, arn)
             return list(found.client_id_list) if found is not None else None
     if provider in pool.supported_login_providers:
         return [pool.supported_login_providers[provider]]
@@ -619,10 +619,10 @@ def _validate_external_login(account_id: str, pool: Any, provider: str, token: s
     if client_ids is None:
         raise NotAuthorizedException(UNSUPPORTED_PROVIDER)
     try:
-        claims = oidcproviders.verify(
-            token, client_ids, skew_seconds=oidcproviders.COGNITO_CLOCK_SKEW_SECONDS
+        claims = oidc_provider_registry.verify(
+            token, client_ids, skew_seconds=oidc_provider_registry.COGNITO_CLOCK_SKEW_SECONDS
         )
-    except oidcproviders.TokenProblem as problem:
+    except oidc_provider_registry.TokenProblem as problem:
         message = {
             "signature": BAD_SIGNATURE,
             "audience": WRONG_AUDIENCE,
@@ -865,9 +865,9 @@ def get_credentials_for_identity(self: Any) -> str:
     web_identity = webidentity.WebIdentity(identity.pool_id, identity.identity_id, tuple(_amr(logins)))
     account_id = self.current_account
     try:
-        role = webidentity.find_role(account_id, role_arn)
+        role = trust.find_role(account_id, role_arn)
         webidentity.check_trust(role, web_identity, tags)
-    except webidentity.TrustDenied as denied:
+    except trust.TrustDenied as denied:
         # STS refused the role; Cognito reports it this way (botocore: "STS returned an error").
         raise InvalidIdentityPoolConfigurationException() from denied
     credentials = webidentity.assume_role_for_web_identity(
@@ -1044,21 +1044,24 @@ def unlink_developer_identity(self: Any) -> str:
     return ""
 
 
-_RESPONSE_METHODS = {
+# moto's own operations the engine replaces, then the ones moto does not have at all.
+_REPLACED = {
     "create_identity_pool": create_identity_pool,
     "update_identity_pool": update_identity_pool,
     "describe_identity_pool": describe_identity_pool,
     "delete_identity_pool": delete_identity_pool,
+    "get_id": get_id,
+    "list_identities": list_identities,
+    "get_credentials_for_identity": get_credentials_for_identity,
+    "get_open_id_token": get_open_id_token,
+    "get_open_id_token_for_developer_identity": get_open_id_token_for_developer_identity,
+}
+_ADDED = {
     "set_identity_pool_roles": set_identity_pool_roles,
     "get_identity_pool_roles": get_identity_pool_roles,
     "set_principal_tag_attribute_map": set_principal_tag_attribute_map,
     "get_principal_tag_attribute_map": get_principal_tag_attribute_map,
-    "get_id": get_id,
-    "list_identities": list_identities,
     "describe_identity": describe_identity,
-    "get_credentials_for_identity": get_credentials_for_identity,
-    "get_open_id_token": get_open_id_token,
-    "get_open_id_token_for_developer_identity": get_open_id_token_for_developer_identity,
     "lookup_developer_identity": lookup_developer_identity,
     "merge_developer_identities": merge_developer_identities,
     "unlink_developer_identity": unlink_developer_identity,
@@ -1068,5 +1071,7 @@ _RESPONSE_METHODS = {
 def install(patches: Patches) -> None:
     from moto.cognitoidentity.responses import CognitoIdentityResponse
 
-    for name, method in _RESPONSE_METHODS.items():
+    for name, method in _REPLACED.items():
         patches.replace(CognitoIdentityResponse, name, method)
+    for name, method in _ADDED.items():
+        patches.add(CognitoIdentityResponse, name, method)

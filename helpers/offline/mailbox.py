@@ -9,11 +9,12 @@ types it into ConfirmSignUp exactly as a learner would from an email.
 from __future__ import annotations
 
 import datetime
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
 
-from . import clock
+from . import clock, routes
 
 
 @dataclass(frozen=True)
@@ -92,3 +93,11 @@ def latest_code(user_pool_id: str, username: str) -> str:
 def reset() -> None:
     with _lock:
         _outbox.clear()
+
+
+def _serve_messages(request: routes.Request, match: re.Match[str]) -> routes.Response:
+    found = messages(request.query.get("user_pool_id"), request.query.get("username"))
+    return routes.Response.json([message.to_dict() for message in found])
+
+
+ROUTES = (routes.Route("the mailbox", "/_lab/mailbox", _serve_messages, local=True),)

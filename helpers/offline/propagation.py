@@ -22,13 +22,15 @@ pending, the role keeps the permissions it had before the FIRST pending change, 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import authz, clock, iam, webidentity
+from . import clock, iam, routes
 from .patching import Patches
+from .principal_policies import role_policies
 
 _lock = threading.Lock()
 _delay = 0.0
@@ -90,13 +92,16 @@ def _record(account_id: str, role_name: str, *, trust: bool, before: tuple[iam.N
             pending.policies = before
 
 
-def _visible_policies(account_id: str, role_name: str) -> tuple[iam.NamedPolicy, ...] | None:
+def visible_role_policies(account_id: str, role_name: str) -> tuple[iam.NamedPolicy, ...] | None:
+    """The permissions other services still see for the role while its changes are pending
+    (None: nothing pending, they see the role as it is)."""
     with _lock:
         key = _current(account_id, role_name)
         return _pending[key].policies if key else None
 
 
-def _trust_pending(account_id: str, role_name: str) -> bool:
+def trust_pending(account_id: str, role_name: str) -> bool:
+    """True while the role is too new (or its trust policy too freshly changed) for STS to see."""
     with _lock:
         key = _current(account_id, role_name)
         return bool(key and _pending[key].trust_pending)
@@ -107,12 +112,9 @@ def _trust_pending(account_id: str, role_name: str) -> bool:
 
 def _role_policies_now(account_id: str, role_name: str) -> tuple[iam.NamedPolicy, ...]:
     try:
-        return _original_role_policies(account_id, role_name)
+        return role_policies(account_id, role_name)
     except Exception:  # no such role yet: the change creates it
         return ()
-
-
-_original_role_policies: Callable[[str, str], tuple[iam.NamedPolicy, ...]] = authz._role_policies
 
 
 def _recording(*, trust: bool, position: int = 0) -> Callable[[Any], Any]:
@@ -134,36 +136,33 @@ def _recording(*, trust: bool, position: int = 0) -> Callable[[Any], Any]:
     return make
 
 
-def _authz_policies(original: Any) -> Any:
-    def policies(account_id: str, role_name: str) -> tuple[iam.NamedPolicy, ...]:
-        visible = _visible_policies(account_id, role_name)
-        return visible if visible is not None else original(account_id, role_name)
+def _serve_propagation(request: routes.Request, match: re.Match[str]) -> routes.Response:
+    """`GET /_lab/propagation`; `POST {"seconds": 2}` simulates IAM's delay (0 switches it off)."""
+    if request.method == "POST":
+        simulate(float(request.json().get("seconds", 0)))
+    return routes.Response.json({"seconds": delay(), "pending_roles": pending_roles()})
 
-    return policies
 
-
-def _trust_check(original: Any) -> Any:
-    def check_trust(role: Any, identity: Any, session_tags: Any) -> None:
-        if _trust_pending(role.account_id, role.name):
-            raise webidentity.TrustDenied(f"{role.arn} is not yet visible to STS")
-        original(role, identity, session_tags)
-
-    return check_trust
+ROUTES = (
+    routes.Route(
+        "IAM's propagation delay",
+        "/_lab/propagation",
+        _serve_propagation,
+        methods=frozenset({"GET", "POST"}),
+        local=True,
+    ),
+)
 
 
 def install(patches: Patches) -> None:
-    global _original_role_policies
     from moto.iam.models import IAMBackend
 
-    _original_role_policies = authz._role_policies
     patches.wrap(IAMBackend, "create_role", _recording(trust=True))
     patches.wrap(IAMBackend, "update_assume_role_policy", _recording(trust=True))
     for name in ("put_role_policy", "delete_role_policy"):
         patches.wrap(IAMBackend, name, _recording(trust=False))
     for name in ("attach_role_policy", "detach_role_policy"):  # (policy_arn, role_name)
         patches.wrap(IAMBackend, name, _recording(trust=False, position=1))
-    patches.wrap(authz, "_role_policies", _authz_policies)
-    patches.wrap(webidentity, "check_trust", _trust_check)
 
 
 def reset() -> None:

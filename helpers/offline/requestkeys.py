@@ -223,8 +223,16 @@ def _item_keys(operation: str, body: dict[str, Any], schema: list[dict[str, str]
     return keys
 
 
+# DynamoDB's tagging actions take the table's ARN in `ResourceArn` (Service Authorization
+# Reference, DynamoDB: resource type `table*`); the request names no TableName.
+_DYNAMODB_TAGGING = {"ListTagsOfResource", "TagResource", "UntagResource"}
+
+
 def _dynamodb(response: Any, operation: str, region: str, account_id: str) -> Iterator[tuple[str, Keys]]:
     body = _json_body(response)
+    if operation in _DYNAMODB_TAGGING and isinstance(body.get("ResourceArn"), str):
+        yield body["ResourceArn"], {}
+        return
     if operation in ("BatchGetItem", "BatchWriteItem"):
         for table, request in (body.get("RequestItems") or {}).items():
             schema = _key_schema(region, account_id, table, None)

@@ -1,20 +1,20 @@
 """The offline AWS as a local endpoint any AWS client can use.
 
 It serves moto's WSGI application with the engine installed (this process's
-patches apply to it), on 127.0.0.1 only, plus a few `/_lab/` routes for what
-AWS would deliver out of band: the confirmation-code mailbox, the clock, the
-authorization log, IAM's propagation delay (`/_lab/propagation`) and a reset.
-
-Documents AWS publishes outside its APIs, at the paths AWS uses:
+patches apply to it), on 127.0.0.1 only, behind the engine's route table
+(`engine.route_table()`, the same table the in-process mock mounts): a few `/_lab/`
+routes for what AWS would deliver out of band (the confirmation-code mailbox, the clock,
+the authorization log, IAM's propagation delay, a reset), and the documents AWS publishes
+outside its APIs, at the paths AWS uses:
 
 * ``GET /<userPoolId>/.well-known/jwks.json`` and ``.../openid-configuration``: a user
-  pool's keys (moto's own routes, fixed by `userpools`);
+  pool's keys and discovery document;
 * ``GET /.well-known/jwks_uri``: Cognito Identity's keys, which AWS publishes at
   https://cognito-identity.amazonaws.com/.well-known/jwks_uri. No AWS API path starts
   with ``/.well-known`` (an S3 bucket name cannot start with a dot), so nothing of moto's
   is hidden.
 
-The lab's own OpenID Connect identity provider (`oidc`, the stand-in for "Sign in with
+The lab's own OpenID Connect identity provider (`standin_idp`, the stand-in for "Sign in with
 Google"; not an AWS service):
 
 * ``GET /_lab/oidc/.well-known/openid-configuration`` and ``GET /_lab/oidc/.well-known/jwks.json``
@@ -25,75 +25,23 @@ Google"; not an AWS service):
 
 from __future__ import annotations
 
-import json
+import io
 import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from . import authz, clock, engine, oidc, propagation, webidentity
+from . import engine, routes
 
 _LOOPBACK = "127.0.0.1"
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
-
-
-def _json(start_response: StartResponse, status: str, payload: Any) -> Iterable[bytes]:
-    body = json.dumps(payload, indent=1).encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-    return [body]
-
-
-def _lab_route(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-    """`/_lab/...`: the parts of AWS that reach a learner outside the API."""
-    path = environ.get("PATH_INFO", "")
-    method = environ.get("REQUEST_METHOD", "GET")
-    query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    body = json.loads(environ["wsgi.input"].read(length) or b"{}") if length else {}
-
-    if path == "/_lab/mailbox":
-        from . import mailbox
-
-        found = mailbox.messages(query.get("user_pool_id"), query.get("username"))
-        return _json(start_response, "200 OK", [m.to_dict() for m in found])
-    if path == "/_lab/clock" and method == "POST":
-        if body.get("reset"):
-            clock.reset()
-        clock.advance(float(body.get("advance_seconds", 0)))
-    if path == "/_lab/clock":
-        return _json(start_response, "200 OK", {"now": clock.now(), "offset_seconds": clock.offset()})
-    if path == "/_lab/decisions":
-        found = authz.recent_decisions(query.get("access_key_id"), int(query.get("limit", 50)))
-        return _json(start_response, "200 OK", [r.to_dict() for r in found])
-    if path == "/_lab/propagation" and method == "POST":
-        propagation.simulate(float(body.get("seconds", 0)))
-    if path == "/_lab/propagation":
-        return _json(
-            start_response,
-            "200 OK",
-            {"seconds": propagation.delay(), "pending_roles": propagation.pending_roles()},
-        )
-    if path == "/_lab/reset" and method == "POST":
-        engine.reset()
-        return _json(start_response, "200 OK", {"reset": True})
-    if path == "/_lab/oidc/token" and method == "POST":
-        return _json(start_response, "200 OK", oidc.token_response(body))
-    if path.startswith("/_lab/oidc/.well-known/"):
-        issuer = oidc.check_issuer(query.get("issuer", oidc.DEFAULT_ISSUER))
-        base = f"{environ['wsgi.url_scheme']}://{environ['HTTP_HOST']}/_lab/oidc"
-        suffix = f"?issuer={issuer}" if "issuer" in query else ""
-        found = oidc.document(issuer + path.removeprefix("/_lab/oidc"), base)
-        if found is not None:
-            if "jwks_uri" in found:
-                found["jwks_uri"] += suffix
-            return _json(start_response, "200 OK", found)
-    return _json(start_response, "404 Not Found", {"message": f"no lab route {method} {path}"})
 
 
 # One endpoint serves every service, so the service a request was sent to is read from the
@@ -141,18 +89,46 @@ def _dispatcher_class() -> type:
 
 
 class _LabApplication:
+    """The engine's route table first (lab routes, documents at AWS's paths), then moto's app."""
+
     def __init__(self, moto_app: Callable[[Environ, StartResponse], Iterable[bytes]]) -> None:
         self._moto_app = moto_app
+        self._routes = engine.route_table()
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == "/.well-known/jwks_uri":
-            return _json(start_response, "200 OK", webidentity.jwks())
-        if environ.get("PATH_INFO", "").startswith("/_lab/"):
-            try:
-                return _lab_route(environ, start_response)
-            except (ValueError, LookupError) as problem:
-                return _json(start_response, "400 Bad Request", {"message": str(problem)})
-        return self._moto_app(environ, start_response)
+        response = self._routes.answer(_request(environ))
+        if response is None:
+            return self._moto_app(environ, start_response)
+        status = f"{response.status} {HTTPStatus(response.status).phrase}"
+        start_response(status, [*response.headers.items(), ("Content-Length", str(len(response.body)))])
+        return [response.body]
+
+
+def _request(environ: Environ) -> routes.Request:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    # Put the body back for moto, which reads it again when no route answers.
+    environ["wsgi.input"] = io.BytesIO(body)
+    headers = {
+        name[5:].replace("_", "-").lower(): value
+        for name, value in environ.items()
+        if name.startswith("HTTP_")
+    }
+    if "CONTENT_TYPE" in environ:
+        headers["content-type"] = environ["CONTENT_TYPE"]
+    return routes.Request(
+        method=environ.get("REQUEST_METHOD", "GET"),
+        scheme=environ.get("wsgi.url_scheme", "http"),
+        host=environ.get("HTTP_HOST", ""),
+        path=environ.get("PATH_INFO", "/"),
+        query={
+            name: values[0]
+            for name, values in parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items()
+        },
+        headers=headers,
+        body=body,
+        at_endpoint=True,
+    )
 
 
 @dataclass

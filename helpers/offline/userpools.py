@@ -38,7 +38,6 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -70,7 +69,7 @@ from moto.core.responses import ActionResult, EmptyResult
 from moto.moto_api._internal import mock_random
 from pycognito import aws_srp
 
-from . import clock, mailbox
+from . import clock, mailbox, routes
 
 if TYPE_CHECKING:
     from .patching import Patches
@@ -1496,42 +1495,61 @@ def _revoke_token(self: Any) -> EmptyResult:
 
 
 # --- JWKS and OpenID configuration endpoints -----------------------------------------------------
-def _pool_id_in(full_url: str) -> str:
-    return urlparse(full_url).path.strip("/").split("/")[0]
-
-
-def _no_such_pool(pool_id: str) -> tuple[int, dict[str, str], str]:
+def _no_such_pool(pool_id: str) -> routes.Response:
     # UNCONFIRMED body: AWS answers 404 for an unknown pool; the JSON message mirrors its API errors.
-    return (
-        404,
-        {"Content-Type": "application/json"},
-        json.dumps({"message": f"User pool {pool_id} does not exist."}),
+    return routes.Response.json({"message": f"User pool {pool_id} does not exist."}, 404)
+
+
+def _serve_jwks(request: routes.Request, match: re.Match[str]) -> routes.Response:
+    """A pool's public signing keys, where AWS publishes them (and pycognito fetches them)."""
+    pool_id = match["pool"]
+    try:
+        return routes.Response.json(jwks(pool_id))
+    except LookupError:
+        return _no_such_pool(pool_id)
+
+
+def _serve_openid_configuration(request: routes.Request, match: re.Match[str]) -> routes.Response:
+    """The pool's OpenID Connect discovery document (the fields moto 5.2 serves, for this pool)."""
+    pool_id = match["pool"]
+    pool = _find_pool(pool_id)
+    if pool is None:
+        return _no_such_pool(pool_id)
+    return routes.Response.json(
+        {
+            "issuer": _issuer(pool),
+            # Relative to where the document was fetched, so it can be followed at the endpoint too.
+            "jwks_uri": f"{request.base_url}/{pool_id}/.well-known/jwks.json",
+            "response_types_supported": ["code", "token"],
+            "scopes_supported": ["openid", "email", "phone", "profile"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+        }
     )
 
 
-def _serve_jwks(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
-    pool_id = _pool_id_in(full_url)
-    try:
-        body = jwks(pool_id)
-    except LookupError:
-        return _no_such_pool(pool_id)
-    return 200, {"Content-Type": "application/json"}, json.dumps(body)
-
-
-def _serving_openid_configuration(original: Callable[..., Any]) -> Callable[..., Any]:
-    def serve_openid_configuration(request: Any, full_url: str, headers: Any) -> Any:
-        pool_id = _pool_id_in(full_url)
-        if _find_pool(pool_id) is None:
-            return _no_such_pool(pool_id)
-        return original(request, full_url, headers)
-
-    return serve_openid_configuration
+# Any first path segment, as moto's own routes have it: an unknown pool gets a 404, never moto's
+# shared key.
+_POOL_IN_PATH = r"/(?P<pool>[^/]+)/\.well-known/"
+_COGNITO_IDP_HOST = r"cognito-idp\.[a-z0-9-]+\.amazonaws\.com"
+ROUTES = (
+    routes.Route(
+        "user pool JWKS", _POOL_IN_PATH + r"jwks\.json", _serve_jwks, hosts=(_COGNITO_IDP_HOST,), local=True
+    ),
+    routes.Route(
+        "user pool OpenID configuration",
+        _POOL_IN_PATH + "openid-configuration",
+        _serve_openid_configuration,
+        hosts=(_COGNITO_IDP_HOST,),
+        local=True,
+    ),
+)
 
 
 # --- Installation ------------------------------------------------------------------------------
 def install(patches: Patches) -> None:
     """Apply every user-pool fix to moto, reversibly."""
-    from moto.cognitoidp import models, responses, urls
+    from moto.cognitoidp import models, responses
 
     pool_class, backend_class = models.CognitoIdpUserPool, models.CognitoIdpBackend
     patches.replace(models, "jwk", _NoSharedKey)
@@ -1548,10 +1566,10 @@ def install(patches: Patches) -> None:
     response_class = responses.CognitoIdpResponse
     patches.replace(response_class, "sign_up", _sign_up)
     patches.replace(response_class, "confirm_sign_up", _confirm_sign_up)
-    patches.replace(response_class, "resend_confirmation_code", _resend_confirmation_code)
+    patches.add(response_class, "resend_confirmation_code", _resend_confirmation_code)  # moto lacks it
     patches.replace(response_class, "forgot_password", _forgot_password)
     patches.replace(response_class, "confirm_forgot_password", _confirm_forgot_password)
-    patches.replace(response_class, "revoke_token", _revoke_token)
+    patches.add(response_class, "revoke_token", _revoke_token)  # moto lacks it
     patches.wrap(response_class, "initiate_auth", _initiating_auth)
     patches.wrap(response_class, "admin_initiate_auth", _admin_initiating_auth)
     patches.wrap(response_class, "respond_to_auth_challenge", _responding_to_challenge)
@@ -1563,14 +1581,4 @@ def install(patches: Patches) -> None:
     for name in _ACCESS_TOKEN_OPERATIONS:
         patches.wrap(response_class, name, _guarding_access_token)
 
-    # moto serves one shared key (whose private half ships with moto) for any
-    # pool id. The handlers are looked up in this dict on every request
-    # in-process, and when the server builds its Flask app.
-    paths = dict(urls.url_paths)
-    for path, handler in urls.url_paths.items():
-        if path.endswith("jwks.json$"):
-            paths[path] = _serve_jwks
-        elif path.endswith("openid-configuration$"):
-            paths[path] = _serving_openid_configuration(handler)
-    patches.replace(urls, "url_paths", paths)
     _key_factory.start()

@@ -17,7 +17,7 @@ exist), and its Cognito Identity "token" is just an identity id. Here:
   AssumeRoleWithWebIdentity", DG authentication-flow).
 
 Issuers STS trusts: Cognito Identity itself, and any issuer the account registered as an
-IAM OIDC provider (`oidcproviders`). For the latter the trust policy names the provider's
+IAM OIDC provider (`oidc_provider_registry`). For the latter the trust policy names the provider's
 ARN as `Principal.Federated` and tests `<provider>:aud` (the token's azp, else aud) and
 `<provider>:sub` (IAM UG condition-keys-wif); other issuers get AWS's "No OpenIDConnect
 provider found in your account for <iss>".
@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.moto_api._internal import mock_random
 from werkzeug.exceptions import HTTPException
 
-from . import clock, iam, oidcproviders, sessions
+from . import clock, iam, oidc_provider_registry, routes, sessions, trust
 from .patching import Patches
 
 COGNITO_IDENTITY = "cognito-identity.amazonaws.com"
@@ -182,36 +182,11 @@ class WebIdentity:
         return {f"{self.provider}:aud": self.audience, f"{self.provider}:sub": self.subject}
 
 
-class TrustDenied(Exception):
-    """The role does not exist, or its trust policy does not allow this request."""
-
-
-def find_role(account_id: str, role_arn: str) -> Any:
-    from moto.iam.exceptions import NotFoundException
-    from moto.iam.models import iam_backends
-
-    try:
-        return iam_backends[account_id]["aws"].get_role_by_arn(role_arn)
-    except NotFoundException as missing:
-        raise TrustDenied(role_arn) from missing
-
-
 def check_trust(role: Any, identity: WebIdentity, session_tags: Mapping[str, str]) -> None:
-    """Evaluate the role's trust policy as STS does for a Cognito Identity token.
-
-    Passing session tags also needs `sts:TagSession` (IAM UG id_session-tags, and the
-    Cognito DG trust policy for attributes for access control).
-    """
-    trust = iam.NamedPolicy(f"{role.name} trust policy", role.assume_role_policy_document)
-    principal = {"Federated": identity.principal}
-    context: dict[str, Any] = identity.condition_keys()
-    if session_tags:
-        context.update({f"aws:RequestTag/{k}": v for k, v in session_tags.items()})
-        context["aws:TagKeys"] = list(session_tags)
-    actions = [ACTION] + (["sts:TagSession"] if session_tags else [])
-    for action in actions:
-        if not iam.evaluate_trust(trust, iam.Request(action, role.arn, context, principal)).allowed:
-            raise TrustDenied(role.arn)
+    """The role's trust policy, as STS evaluates it for a web identity token."""
+    trust.check_trust(
+        role, ACTION, {"Federated": identity.principal}, identity.condition_keys(), session_tags
+    )
 
 
 @dataclass(frozen=True)
@@ -304,20 +279,20 @@ def _verified_identity(account_id: str, token: str) -> WebIdentity:
         return WebIdentity(
             str(claims.get("aud", "")), str(claims.get("sub", "")), tuple(claims.get("amr") or [])
         )
-    provider = oidcproviders.find(account_id, issuer)
+    provider = oidc_provider_registry.find(account_id, issuer)
     if provider is None:
         raise StsError(
             400, "InvalidIdentityToken", f"No OpenIDConnect provider found in your account for {issuer}"
         )
     try:
-        claims = oidcproviders.verify(token, provider.client_id_list)
-    except oidcproviders.TokenProblem as problem:
+        claims = oidc_provider_registry.verify(token, provider.client_id_list)
+    except oidc_provider_registry.TokenProblem as problem:
         if problem.kind == "expired":
             _check_expiry({"exp": problem.expires})
         message = WRONG_AUDIENCE if problem.kind == "audience" else NOT_VALIDATED
         raise StsError(400, "InvalidIdentityToken", message) from problem
     return WebIdentity(
-        audience=oidcproviders.authorized_party(claims) or "",
+        audience=oidc_provider_registry.authorized_party(claims) or "",
         subject=str(claims.get("sub", "")),
         amr=(),
         provider=provider.url,
@@ -369,9 +344,9 @@ def assume_role_with_web_identity(response: Any) -> str:
     session_policies = _session_policies(response, account_id)
     identity = _verified_identity(account_id, response._get_param("WebIdentityToken") or "")
     try:
-        role = find_role(account_id, role_arn)
+        role = trust.find_role(account_id, role_arn)
         check_trust(role, identity, {})
-    except TrustDenied as denied:
+    except trust.TrustDenied as denied:
         raise access_denied() from denied
     if duration > int(role.max_session_duration or DEFAULT_DURATION_SECONDS):
         raise StsError(
@@ -418,6 +393,24 @@ def _response_xml(credentials: Credentials, identity: WebIdentity) -> str:
         f"<ResponseMetadata><RequestId>{mock_random.uuid4()}</RequestId></ResponseMetadata>"
         "</AssumeRoleWithWebIdentityResponse>"
     )
+
+
+def _serve_jwks(request: routes.Request, match: re.Match[str]) -> routes.Response:
+    return routes.Response.json(jwks())
+
+
+# AWS publishes them at https://cognito-identity.amazonaws.com/.well-known/jwks_uri; the endpoint
+# at its own /.well-known/jwks_uri (no AWS API path starts with /.well-known: an S3 bucket name
+# cannot start with a dot).
+ROUTES = (
+    routes.Route(
+        "Cognito Identity's JWKS",
+        r"/\.well-known/jwks_uri",
+        _serve_jwks,
+        hosts=(r"cognito-identity\.amazonaws\.com",),
+        local=True,
+    ),
+)
 
 
 def install(patches: Patches) -> None:

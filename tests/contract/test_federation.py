@@ -184,10 +184,10 @@ class OfflineIdentityProvider:
         if self.aws.mode == "server":
             body = {"user": user, "client_id": client_id, "issuer": issuer, **extra}
             return self.aws.lab_post("/_lab/oidc/token", body)["id_token"]
-        from helpers.offline import oidc
+        from helpers.offline import standin_idp
 
-        lifetime = extra.pop("expires_in", oidc.ID_TOKEN_SECONDS)
-        return oidc.mint_id_token(user, client_id, issuer=issuer, lifetime_seconds=lifetime, **extra)
+        lifetime = extra.pop("expires_in", standin_idp.ID_TOKEN_SECONDS)
+        return standin_idp.mint_id_token(user, client_id, issuer=issuer, lifetime_seconds=lifetime, **extra)
 
     def login(self, user: str, **extra: Any) -> dict[str, str]:
         return {HOST: self.token(user, **extra)}

@@ -14,7 +14,7 @@ What a real provider has, this one has too:
 * its own RSA signing key (RS256, a ``kid``), published as a JWKS and announced by a
   discovery document at ``<issuer>/.well-known/openid-configuration`` (OpenID Connect
   Discovery 1.0). In-process both are answered for ``requests`` calls to the issuer's
-  URLs (see `wellknown`); the local endpoint serves them under ``/_lab/oidc/``;
+  URLs (its `ROUTES`); the local endpoint serves them under ``/_lab/oidc/``;
 * ID tokens for a named user with the claims Google puts in its own (Google Identity
   "OpenID Connect" guide): ``iss``, ``sub`` (a stable numeric id per user), ``aud`` (the
   app's client id), optionally ``azp`` and ``email``/``email_verified``, and ``iat``,
@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from . import clock
+from . import clock, routes
 
 DEFAULT_ISSUER = "https://accounts.example.com"
 ALGORITHM = "RS256"
@@ -49,12 +49,6 @@ JWKS_PATH = "/.well-known/jwks.json"
 
 _RESERVED_HOST_PATTERN = r"(?:[a-z0-9-]+\.)*example\.(?:com|net|org)|(?:[a-z0-9-]+\.)+(?:example|test)"
 _RESERVED_HOST = re.compile(_RESERVED_HOST_PATTERN, re.IGNORECASE)
-# Where the lab's providers publish their discovery documents and keys.
-DOCUMENT_URL = re.compile(
-    rf"https://(?:{_RESERVED_HOST_PATTERN})(?:/[^?#]*)?"
-    rf"(?:{re.escape(DISCOVERY_PATH)}|{re.escape(JWKS_PATH)})(?:\?.*)?$",
-    re.IGNORECASE,
-)
 
 
 class TokenVerificationError(ValueError):
@@ -233,3 +227,55 @@ def document(url: str, base_url: str | None = None) -> dict[str, Any] | None:
                 return None
             return provider.jwks() if path == JWKS_PATH else provider.discovery(base_url)
     return None
+
+
+# --- where it answers -------------------------------------------------------------------------------
+
+
+def _serve_published(request: routes.Request, match: re.Match[str]) -> routes.Response:
+    """In-process: the documents at the provider's own URLs (`https://accounts.example.com/...`)."""
+    found = document(f"https://{request.host}{request.path}")
+    if found is None:
+        return routes.Response.json({"message": f"Not Found: {request.path}"}, 404)
+    return routes.Response.json(found)
+
+
+def _serve_lab_document(request: routes.Request, match: re.Match[str]) -> routes.Response:
+    """At the endpoint: `/_lab/oidc/.well-known/...`, `?issuer=` picking a provider other than the
+    default; the documents' own links point back at the endpoint."""
+    issuer = check_issuer(request.query.get("issuer", DEFAULT_ISSUER))
+    found = document(issuer + "/.well-known/" + match["document"], f"{request.base_url}/_lab/oidc")
+    if found is None:
+        return routes.Response.json({"message": f"no lab route GET {request.path}"}, 404)
+    if "jwks_uri" in found and "issuer" in request.query:
+        found["jwks_uri"] += f"?issuer={issuer}"
+    return routes.Response.json(found)
+
+
+def _serve_token(request: routes.Request, match: re.Match[str]) -> routes.Response:
+    """`POST /_lab/oidc/token {"user": ..., "client_id": ...}`: sign a user in."""
+    return routes.Response.json(token_response(request.json()))
+
+
+_DOCUMENTS = r"(?P<document>openid-configuration|jwks\.json)"
+ROUTES = (
+    routes.Route(
+        "the stand-in identity provider's documents",
+        r"(?:/[^?#]*)?/\.well-known/" + _DOCUMENTS,
+        _serve_published,
+        hosts=(_RESERVED_HOST_PATTERN,),
+    ),
+    routes.Route(
+        "the stand-in identity provider's documents, at the endpoint",
+        r"/_lab/oidc/\.well-known/" + _DOCUMENTS,
+        _serve_lab_document,
+        local=True,
+    ),
+    routes.Route(
+        "the stand-in identity provider's sign-in",
+        "/_lab/oidc/token",
+        _serve_token,
+        methods=frozenset({"POST"}),
+        local=True,
+    ),
+)

@@ -9,7 +9,7 @@ Validation, in the order the Cognito DG ("Open ID Connect providers") lists it:
 
 1. ``iss`` matches the provider (the Logins key, or the IAM provider's URL);
 2. the signature verifies against the provider's published keys. Offline the only keys
-   that can be fetched are those of the lab's own identity provider (`oidc`), so a token
+   that can be fetched are those of the lab's own identity provider (`standin_idp`), so a token
    from any other issuer fails here, exactly as a token not signed by that issuer would
    on AWS. (AWS also compares the TLS certificate thumbprint of the JWKS host; there is no
    TLS offline, so thumbprints are stored but not compared.);
@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from . import clock, oidc
+from . import clock, standin_idp
 
 COGNITO_CLOCK_SKEW_SECONDS = 300  # DG open-id.md: "a grace period of 5 minutes"
 
@@ -71,8 +71,8 @@ def authorized_party(claims: dict[str, Any]) -> str | None:
 def verify(token: str, client_ids: Iterable[str], *, skew_seconds: int = 0) -> dict[str, Any]:
     """Check signature, audience and expiry (steps 2-4 above); return the claims."""
     try:
-        claims = oidc.verify_signature(token)
-    except oidc.TokenVerificationError as problem:
+        claims = standin_idp.verify_signature(token)
+    except standin_idp.TokenVerificationError as problem:
         raise TokenProblem("signature", str(problem)) from None
     if authorized_party(claims) not in set(client_ids):
         raise TokenProblem("audience")

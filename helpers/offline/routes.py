@@ -1,0 +1,181 @@
+"""The one route table: everything the offline AWS answers outside moto's own API routes.
+
+Some of what a learner meets is not an AWS API call but a plain HTTPS request: a user pool's
+signing keys (`https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/jwks.json`),
+Cognito Identity's keys, the stand-in identity provider's discovery document, and the lab's own
+routes (`/_lab/mailbox`, `/_lab/clock`, ...). Each is one `Route` here, mounted the same way in
+both places the engine runs:
+
+* **in-process**, every route with `hosts` answers `requests` calls to `https://<host><path>`
+  (moto intercepts `requests` with the `responses` library; `mount_in_process` adds our routes
+  after moto's, and moto's registry prefers plain `responses.CallbackResponse` objects);
+* **at the endpoint** (`server.py`), a request whose `Host` header matches one of `hosts` is
+  that route; a route with `local=True` also answers at the endpoint's own address, whatever the
+  Host (the lab routes, and the documents the endpoint serves at AWS's paths).
+
+Handlers take a `Request` and return a `Response`; they never see WSGI or `requests` objects.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass(frozen=True)
+class Request:
+    """An HTTP request, as a route handler sees it (the same in-process and at the endpoint)."""
+
+    method: str
+    scheme: str
+    host: str  # as the client addressed it: "cognito-identity.amazonaws.com", "127.0.0.1:5000"
+    path: str
+    query: Mapping[str, str]  # the first value of each parameter
+    headers: Mapping[str, str]  # names in lower case
+    body: bytes = b""
+    at_endpoint: bool = False  # True at `python -m helpers serve`, False in-process
+
+    @property
+    def base_url(self) -> str:
+        """`scheme://host` of the request: where documents that name their own URLs live."""
+        return f"{self.scheme}://{self.host}"
+
+    def json(self) -> Any:
+        """The body as JSON ({} when empty). Raises ValueError for a body that is not JSON."""
+        return json.loads(self.body or b"{}")
+
+    def form(self) -> dict[str, str]:
+        """An `application/x-www-form-urlencoded` body, first value of each field."""
+        return {name: values[0] for name, values in parse_qs(self.body.decode()).items()}
+
+    @classmethod
+    def from_url(
+        cls,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes | str | None,
+        *,
+        at_endpoint: bool = False,
+    ) -> Request:
+        parts = urlsplit(url)
+        raw = body.encode() if isinstance(body, str) else (body or b"")
+        return cls(
+            method=method.upper(),
+            scheme=parts.scheme or "https",
+            host=parts.netloc,
+            path=parts.path or "/",
+            query={name: values[0] for name, values in parse_qs(parts.query, keep_blank_values=True).items()},
+            headers={name.lower(): value for name, value in headers.items()},
+            body=raw,
+            at_endpoint=at_endpoint,
+        )
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+    @classmethod
+    def json(cls, payload: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+        body = json.dumps(payload, indent=1).encode()
+        return cls(status, {"Content-Type": "application/json", **(headers or {})}, body)
+
+    @classmethod
+    def text(cls, text: str, status: int = 200, content_type: str = "text/html; charset=utf-8") -> Response:
+        return cls(status, {"Content-Type": content_type}, text.encode())
+
+
+Handler = Callable[[Request, "re.Match[str]"], Response]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One thing the offline AWS answers at a URL.
+
+    `path` is matched against the whole path (a regular expression; its named groups reach the
+    handler through the match). `hosts` are the AWS hosts it lives at (regular expressions over
+    the host name, port excluded); `local` also serves it at the endpoint's own address.
+    """
+
+    name: str
+    path: str
+    handler: Handler
+    methods: frozenset[str] = frozenset({"GET"})
+    hosts: tuple[str, ...] = ()
+    local: bool = False
+    _path: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _hosts: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_path", re.compile(self.path))
+        object.__setattr__(self, "_hosts", tuple(re.compile(host) for host in self.hosts))
+
+    def match(self, request: Request) -> re.Match[str] | None:
+        """The path's match if this route answers `request`, else None."""
+        if request.method not in self.methods:
+            return None
+        hostname = request.host.rsplit(":", 1)[0] if ":" in request.host else request.host
+        at_host = any(pattern.fullmatch(hostname) for pattern in self._hosts)
+        if not (at_host or (self.local and request.at_endpoint)):
+            return None
+        return self._path.fullmatch(request.path)
+
+    def url_pattern(self) -> re.Pattern[str]:
+        """The URLs this route answers in-process (its hosts, any scheme, any query)."""
+        hosts = "|".join(f"(?:{host})" for host in self.hosts)
+        path = self.path.removeprefix("^").removesuffix("$")
+        return re.compile(rf"https?://(?:{hosts})(?::\d+)?{path}(?:\?.*)?$")
+
+
+class RouteTable:
+    """Routes in the order they are tried; the first that matches answers."""
+
+    def __init__(self, routes: Iterable[Route] = ()) -> None:
+        self.routes = list(routes)
+
+    def find(self, request: Request) -> tuple[Route, re.Match[str]] | None:
+        for route in self.routes:
+            found = route.match(request)
+            if found is not None:
+                return route, found
+        return None
+
+    def answer(self, request: Request) -> Response | None:
+        """The response of the route that matches, or None if no route does."""
+        found = self.find(request)
+        if found is None:
+            return None
+        route, match = found
+        try:
+            return route.handler(request, match)
+        except (ValueError, LookupError) as problem:
+            # A lab route given a bad parameter; AWS documents answer their own errors.
+            return Response.json({"message": str(problem)}, 400)
+
+
+def mount_in_process(table: RouteTable) -> None:
+    """Answer `requests` calls to the table's AWS hosts in this process (moto's mock is on)."""
+    import responses
+    from moto.core.models import responses_mock
+
+    def answer(prepared: Any) -> tuple[int, dict[str, str], bytes]:
+        request = Request.from_url(prepared.method, prepared.url, prepared.headers, prepared.body)
+        response = table.answer(request)
+        if response is None:  # the URL pattern matched but not the method or path details
+            return 404, {"Content-Type": "application/json"}, b'{"message": "Not Found"}'
+        return response.status, dict(response.headers), response.body
+
+    for route in table.routes:
+        if not route.hosts:
+            continue
+        for method in route.methods:
+            responses_mock.add(
+                responses.CallbackResponse(method=method, url=route.url_pattern(), callback=answer)
+            )
