@@ -43,7 +43,7 @@ _PUBLIC = {
     "EXPLICIT_DENY": "iam",
     "IMPLICIT_DENY": "iam",
     # AWS's guest scope-down session policies, as the engine applies them
-    "GUEST_SESSION_POLICIES": "identitypools",
+    "GUEST_SESSION_POLICIES": "cognitoidentity",
     # the lab's stand-in for "Sign in with Google" (not an AWS service)
     "standin_idp": None,
 }

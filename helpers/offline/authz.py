@@ -32,7 +32,6 @@ from botocore.credentials import Credentials
 from werkzeug.exceptions import HTTPException
 
 from . import (
-    assumerole,
     clock,
     decisions,
     iam,
@@ -40,10 +39,9 @@ from . import (
     propagation,
     requestkeys,
     routes,
-    sessions,
-    trust,
 )
 from .patching import Patches
+from .sts import assumerole, sessions, trust
 
 ADMIN_ACCESS_KEY_ID = "testing"
 ADMIN_SECRET_ACCESS_KEY = "testing"
@@ -328,7 +326,7 @@ def _find_caller(account_id: str, access_key_id: str, session_token: str | None,
     assumed = sts_backends[account_id]["aws"].get_assumed_role_from_access_key(access_key_id)
     if assumed is None or session_token != assumed.session_token:
         raise _credential_error("invalid", service)
-    session = sessions.lookup(access_key_id)
+    session = sessions.lookup(account_id, access_key_id)
     expires_at = session.expires_at if session else assumed.expiration.timestamp()
     if clock.now() >= expires_at:
         raise _credential_error("expired", service)

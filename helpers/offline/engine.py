@@ -1,7 +1,8 @@
 """Install the engine into moto, remove it, reset it, and run it in-process.
 
-Every feature module (authorization, user pools, identity pools, ...) exposes
-`install(patches)` and, where it has state, `reset()`; a module that answers URLs outside
+Every feature module or package (authorization, user pools, `sts`, `cognitoidentity`, ...)
+exposes `install(patches)` and, where it keeps module-level state, `reset()` (state kept in a
+`state.StateDict` is forgotten by moto's own reset); a module that answers URLs outside
 moto's API has `ROUTES`. This module applies the patches through one reversible `Patches`
 record, so moto can be restored exactly, and assembles the one route table (`route_table()`)
 that the endpoint and the in-process mock both mount.
@@ -17,20 +18,18 @@ from contextlib import contextmanager
 from typing import Any
 
 from . import (
-    assumerole,
     authz,
     clock,
-    identitypools,
+    cognitoidentity,
     mailbox,
     policyvalidation,
     propagation,
     resourcearns,
     routes,
-    sessions,
     standin_idp,
+    sts,
     userpools,
     validation,
-    webidentity,
 )
 from .patching import Patches
 
@@ -40,15 +39,14 @@ REGION = "us-east-1"
 ADMIN_ACCESS_KEY_ID = authz.ADMIN_ACCESS_KEY_ID
 ADMIN_SECRET_ACCESS_KEY = authz.ADMIN_SECRET_ACCESS_KEY
 
-# Each module patches its own targets; a module with state also has reset().
+# Each feature patches its own targets; one with module-level state also has reset().
 _FEATURES = (
     validation,
     authz,
     policyvalidation,
-    assumerole,
+    sts,
     userpools,
-    identitypools,
-    webidentity,
+    cognitoidentity,
     propagation,
     resourcearns,
 )
@@ -94,7 +92,7 @@ def route_table() -> routes.RouteTable:
             *propagation.ROUTES,
             routes.Route("reset", "/_lab/reset", _reset_route, methods=frozenset({"POST"}), local=True),
             *userpools.ROUTES,
-            *webidentity.ROUTES,
+            *cognitoidentity.ROUTES,
             *standin_idp.ROUTES,
         )
     )
@@ -125,7 +123,6 @@ def reset() -> None:
         for feature in _FEATURES:
             if hasattr(feature, "reset"):
                 feature.reset()
-        sessions.reset()
         clock.reset()
 
 

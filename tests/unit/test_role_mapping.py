@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.offline import rolemapping
-from helpers.offline.rolemapping import Resolution, Rule
+from helpers.offline.cognitoidentity import rolemapping
+from helpers.offline.cognitoidentity.rolemapping import Resolution, Rule
 
 DEFAULT = "arn:aws:iam::123456789012:role/authenticated"
 ADMIN = "arn:aws:iam::123456789012:role/admin"

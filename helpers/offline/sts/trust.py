@@ -9,7 +9,7 @@
 
 Passing session tags also needs `sts:TagSession` (IAM UG "Passing session tags in AWS STS"). A
 role that is too new for STS to see while IAM's delay is simulated cannot be assumed at all
-(`propagation`). Sources: IAM UG reference_policies_evaluation-logic (a trust policy is a
+(`propagation.trust_pending`). Sources: IAM UG reference_policies_evaluation-logic (a trust policy is a
 resource-based policy on the role), STS API AssumeRole / AssumeRoleWithWebIdentity.
 """
 
@@ -18,11 +18,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import iam, propagation
+from .. import iam, propagation
 
 
 class TrustDenied(Exception):
-    """The role does not exist, is not yet visible, or its trust policy does not allow this."""
+    """The role does not exist, is not yet visible, or its trust policy does not allow this.
+
+    Never answered as such: each caller turns it into its own service's error (STS's
+    AccessDenied, Cognito Identity's InvalidIdentityPoolConfigurationException), because AWS
+    words the same refusal differently in each."""
 
 
 def find_role(account_id: str, role_arn: str) -> Any:

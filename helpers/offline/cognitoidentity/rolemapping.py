@@ -20,7 +20,7 @@ Nothing here touches moto, so the logic is unit-tested on its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,7 +162,7 @@ def rule_matches(rule: Rule, claims: Mapping[str, Any]) -> bool:
     values = [str(v) for v in raw] if isinstance(raw, list | tuple) else [_claim_text(raw)]
     if rule.match_type == "NotEqual":
         return all(v != rule.value for v in values)
-    test = {
+    test: Callable[[str], bool] = {
         "Equals": lambda v: v == rule.value,
         "Contains": lambda v: rule.value in v,
         "StartsWith": lambda v: v.startswith(rule.value),
