@@ -20,15 +20,14 @@ from . import (
     assumerole,
     authz,
     clock,
+    cognitoidp,
     identitypools,
-    mailbox,
     policyvalidation,
     propagation,
     resourcearns,
     routes,
     sessions,
     standin_idp,
-    userpools,
     validation,
     webidentity,
 )
@@ -46,7 +45,7 @@ _FEATURES = (
     authz,
     policyvalidation,
     assumerole,
-    userpools,
+    cognitoidp,
     identitypools,
     webidentity,
     propagation,
@@ -89,11 +88,10 @@ def route_table() -> routes.RouteTable:
     return routes.RouteTable(
         (
             *clock.ROUTES,
-            *mailbox.ROUTES,
             *authz.ROUTES,
             *propagation.ROUTES,
             routes.Route("reset", "/_lab/reset", _reset_route, methods=frozenset({"POST"}), local=True),
-            *userpools.ROUTES,
+            *cognitoidp.urls.ROUTES,
             *webidentity.ROUTES,
             *standin_idp.ROUTES,
         )

@@ -53,7 +53,7 @@ from moto.cognitoidentity.exceptions import InvalidNameException
 from moto.core.exceptions import JsonRESTError
 from moto.moto_api._internal import mock_random
 
-from . import clock, oidc_provider_registry, rolemapping, trust, userpools, webidentity
+from . import clock, cognitoidp, oidc_provider_registry, rolemapping, trust, webidentity
 from .patching import Patches
 
 SESSION_NAME = "CognitoIdentityCredentials"
@@ -577,7 +577,7 @@ def _validate_login(account_id: str, pool: Any, provider: str, token: Any) -> Lo
 
 def _validate_user_pool_login(pool: Any, provider: str, token: str) -> Login:
     try:
-        claims = userpools.verify_user_pool_token(token)  # signature and pool only
+        claims = cognitoidp.verify_user_pool_token(token)  # signature and pool only
     except ValueError as forged:
         raise NotAuthorizedException(NOT_OIDC_TOKEN) from forged
     audience = claims.get("aud")
