@@ -10,7 +10,7 @@ allows (moto-fidelity.md). This package closes those gaps, split the way moto sp
 * `tokens`: claims, lifetimes from the app client, refresh, sign-out and revocation;
 * `srp`: USER_SRP_AUTH that really proves the password;
 * `codes` and `mailbox`: confirmation and reset codes, "sent" to the offline outbox;
-* `clients`: app client settings (flows, secret hash, attribute permissions);
+* `clients`: app client settings (flows, secret hash, attribute permissions, update semantics);
 * `attributes`: the schema's required attributes and the password policy;
 * `responses`: the patched `CognitoIdpResponse` methods; `urls`: JWKS, OpenID configuration and
   `/_lab/mailbox` in the engine's route table.
@@ -48,7 +48,7 @@ def install(patches: Patches) -> None:
     patches.replace(backend_class, "_validate_password", attributes.validate_password)
     patches.wrap(backend_class, "delete_user_pool", keys.forgetting_keys)
     patches.wrap(backend_class, "create_user_pool_client", clients.checking_create_client)
-    patches.wrap(backend_class, "update_user_pool_client", clients.checking_update_client)
+    patches.wrap(backend_class, "update_user_pool_client", clients.replacing_client_settings)
 
     response_class = moto_responses.CognitoIdpResponse
     patches.replace(response_class, "sign_up", responses.sign_up)

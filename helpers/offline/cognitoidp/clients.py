@@ -3,7 +3,8 @@
 Follows the API Reference's CreateUserPoolClient and UpdateUserPoolClient (as botocore ships
 them), InitiateAuth ("Computing secret hash values" in the Developer Guide) and the Developer
 Guide's "Attribute permissions and scopes" and "Managing user existence error responses".
-moto stores a client's settings but enforces none of them.
+moto stores a client's settings but enforces none of them, and its UpdateUserPoolClient merges
+a request into the old settings where AWS replaces them.
 """
 
 from __future__ import annotations
@@ -72,6 +73,22 @@ REFRESH_FLOWS = ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN")
 _UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 _DEFAULT_LIFETIME = {"IdToken": 3600, "AccessToken": 3600, "RefreshToken": 30 * 86400}
 _DEFAULT_UNIT = {"IdToken": "hours", "AccessToken": "hours", "RefreshToken": "days"}
+
+# The settings a client created without them has (moto's CreateUserPoolClient defaults, which are
+# AWS's documented ones: no OAuth, 3-minute auth sessions, revocation on, 30-day refresh tokens).
+# UpdateUserPoolClient puts an omitted setting back to these, or removes it.
+_NEW_CLIENT_SETTINGS: dict[str, Any] = {
+    "AllowedOAuthFlowsUserPoolClient": False,
+    "AuthSessionValidity": 3,
+    "EnablePropagateAdditionalUserContextData": False,
+    "EnableTokenRevocation": True,
+    "RefreshTokenValidity": 30,
+}
+# What UpdateUserPoolClient keeps when the request omits it. botocore's UpdateUserPoolClient:
+# PublishSecretsInAWSSecretsManager "If you omit this parameter, Amazon Cognito doesn't change how
+# it manages the existing secret." ClientName: UNCONFIRMED; a client has no default name (it is
+# required at creation), so an update without one keeps the name.
+_KEPT_BY_UPDATE = ("ClientName", "PublishSecretsInAWSSecretsManager")
 
 
 # --- Flows, lifetimes, existence errors --------------------------------------------------------
@@ -162,12 +179,25 @@ def checking_create_client(original: Callable[..., Any]) -> Callable[..., Any]:
     return create_user_pool_client
 
 
-def checking_update_client(original: Callable[..., Any]) -> Callable[..., Any]:
+def replacing_client_settings(original: Callable[..., Any]) -> Callable[..., Any]:
+    """UpdateUserPoolClient replaces the client's settings; moto merges the request into them.
+
+    botocore's UpdateUserPoolClient (the API Reference): "If you don't provide a value for an
+    attribute, Amazon Cognito sets it to its default value", hence its advice to send the whole
+    configuration back with the change (boto/boto3#1607 shows ExplicitAuthFlows gone after an
+    update that left it out).
+    """
+
     def update_user_pool_client(
         self: CognitoIdpBackend, user_pool_id: str, client_id: str, extended_config: dict[str, Any]
     ) -> Any:
-        _check_explicit_auth_flows(extended_config.get("ExplicitAuthFlows"))
-        return original(self, user_pool_id, client_id, extended_config)
+        settings = _checked_settings(extended_config)
+        client = self.describe_user_pool_client(user_pool_id, client_id)
+        kept = {
+            name: client.extended_config[name] for name in _KEPT_BY_UPDATE if name in client.extended_config
+        }
+        client.extended_config = {**_NEW_CLIENT_SETTINGS, **kept}
+        return original(self, user_pool_id, client_id, settings)
 
     return update_user_pool_client
 
