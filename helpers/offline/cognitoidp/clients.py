@@ -74,9 +74,13 @@ _UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 _DEFAULT_LIFETIME = {"IdToken": 3600, "AccessToken": 3600, "RefreshToken": 30 * 86400}
 _DEFAULT_UNIT = {"IdToken": "hours", "AccessToken": "hours", "RefreshToken": "days"}
 
-# The settings a client created without them has (moto's CreateUserPoolClient defaults, which are
-# AWS's documented ones: no OAuth, 3-minute auth sessions, revocation on, 30-day refresh tokens).
-# UpdateUserPoolClient puts an omitted setting back to these, or removes it.
+# The settings a client created without them has: moto's CreateUserPoolClient defaults. botocore's
+# CreateUserPoolClient/UpdateUserPoolClient document most of them: AllowedOAuthFlowsUserPoolClient
+# "defaults to false", token revocation "is automatically activated", refresh tokens "valid for
+# 30 days", no UserContextData without the setting; AuthSessionValidity 3 (minutes) is moto's.
+# Every other setting has no value by default (ExplicitAuthFlows: see DEFAULT_AUTH_FLOWS;
+# Read/WriteAttributes: the standard attributes; PreventUserExistenceErrors: LEGACY; ID and
+# access tokens: one hour). UpdateUserPoolClient puts an omitted setting back to these.
 _NEW_CLIENT_SETTINGS: dict[str, Any] = {
     "AllowedOAuthFlowsUserPoolClient": False,
     "AuthSessionValidity": 3,
