@@ -32,7 +32,7 @@ _PUBLIC = {
     "Server": "server",
     # what AWS delivers outside its APIs, and the lab's handles on time and IAM's delay
     "clock": None,
-    "mailbox": None,
+    "mailbox": "cognitoidp",
     "propagation": None,
     # why a request was allowed or denied
     "recent_decisions": "authz",

@@ -21,14 +21,13 @@ from . import (
     authz,
     clock,
     cognitoidentity,
-    mailbox,
+    cognitoidp,
     policyvalidation,
     propagation,
     resourcearns,
     routes,
     standin_idp,
     sts,
-    userpools,
     validation,
 )
 from .patching import Patches
@@ -45,7 +44,7 @@ _FEATURES = (
     authz,
     policyvalidation,
     sts,
-    userpools,
+    cognitoidp,
     cognitoidentity,
     propagation,
     resourcearns,
@@ -87,11 +86,10 @@ def route_table() -> routes.RouteTable:
     return routes.RouteTable(
         (
             *clock.ROUTES,
-            *mailbox.ROUTES,
             *authz.ROUTES,
             *propagation.ROUTES,
             routes.Route("reset", "/_lab/reset", _reset_route, methods=frozenset({"POST"}), local=True),
-            *userpools.ROUTES,
+            *cognitoidp.urls.ROUTES,
             *cognitoidentity.ROUTES,
             *standin_idp.ROUTES,
         )

@@ -43,9 +43,9 @@ def seed(aws: Any) -> Iterator[Callable[[int], None]]:
 def _jwks(aws: Any, pool_id: str) -> dict[str, Any]:
     if aws.mode == "server":
         return dict(aws.lab_get(f"/{pool_id}/.well-known/jwks.json"))
-    from helpers.offline import userpools
+    from helpers.offline.cognitoidp import keys
 
-    return userpools.jwks(pool_id)
+    return keys.jwks(pool_id)
 
 
 def _mint(aws: Any, mailbox: Any) -> tuple[str, ...]:

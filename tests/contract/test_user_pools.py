@@ -561,6 +561,78 @@ def test_unknown_auth_flow_name_is_rejected_when_creating_the_client(
     assert "ALLOW_USER_PASSWORD_AUTH" in message
 
 
+def test_updating_a_client_resets_every_setting_the_update_leaves_out(
+    idp: Any, new_pool: Callable[..., str], make_cognito: Callable[..., Any]
+) -> None:
+    """UpdateUserPoolClient replaces the client's settings: what the request omits goes back to its default.
+
+    Source: botocore UpdateUserPoolClient, i.e. the API Reference ("If you don't provide a value
+    for an attribute, Amazon Cognito sets it to its default value"; "To avoid setting parameters
+    to Amazon Cognito defaults, construct this API request to pass the existing configuration of
+    your app client"); the defaults from botocore CreateUserPoolClient (ExplicitAuthFlows: SRP,
+    refresh and custom auth; access tokens valid one hour); observed on AWS in boto/boto3#1607
+    (ExplicitAuthFlows gone after an update that left it out).
+    """
+    pool_id = new_pool()
+    client_id = _client(
+        idp,
+        pool_id,
+        ExplicitAuthFlows=PASSWORD_FLOWS,
+        AccessTokenValidity=2,
+        TokenValidityUnits={"AccessToken": "hours"},
+        ReadAttributes=["email"],
+    )["ClientId"]
+    _confirmed_user(idp, pool_id, "wanda")
+
+    idp.update_user_pool_client(UserPoolId=pool_id, ClientId=client_id, WriteAttributes=["email"])
+
+    described = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
+    assert described["WriteAttributes"] == ["email"]
+    assert "ReadAttributes" not in described
+    assert "ALLOW_USER_PASSWORD_AUTH" not in described.get("ExplicitAuthFlows", [])
+    with pytest.raises(ClientError) as raised:
+        _password_sign_in(idp, client_id, "wanda")
+    assert _error(raised) == (
+        "InvalidParameterException",
+        "USER_PASSWORD_AUTH flow not enabled for this client",
+    )
+    cognito = make_cognito(pool_id, client_id, username="wanda")
+    cognito.authenticate(password=PASSWORD)  # SRP: a default flow
+    assert cognito.access_claims["exp"] - cognito.access_claims["iat"] == 3600
+
+
+def test_updating_a_client_with_its_whole_configuration_changes_only_what_changed(
+    idp: Any, new_pool: Callable[..., str], make_cognito: Callable[..., Any]
+) -> None:
+    """Sending DescribeUserPoolClient's settings back with one change keeps every other setting.
+
+    Source: botocore UpdateUserPoolClient, i.e. the API Reference ("To avoid setting parameters
+    to Amazon Cognito defaults, construct this API request to pass the existing configuration of
+    your app client, modified to include the changes that you want to make").
+    """
+    pool_id = new_pool()
+    client_id = _client(
+        idp,
+        pool_id,
+        ExplicitAuthFlows=PASSWORD_FLOWS,
+        AccessTokenValidity=2,
+        TokenValidityUnits={"AccessToken": "hours"},
+    )["ClientId"]
+    _confirmed_user(idp, pool_id, "xavier")
+    described = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
+    accepted = idp.meta.service_model.operation_model("UpdateUserPoolClient").input_shape.members
+    settings = {key: value for key, value in described.items() if key in accepted}
+
+    idp.update_user_pool_client(**{**settings, "WriteAttributes": ["email"]})
+
+    tokens = _password_sign_in(idp, client_id, "xavier")
+    assert tokens["ExpiresIn"] == 7200
+    after = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
+    assert after["WriteAttributes"] == ["email"]
+    assert after["ClientName"] == described["ClientName"]
+    assert sorted(after["ExplicitAuthFlows"]) == sorted(PASSWORD_FLOWS)
+
+
 def test_client_with_a_secret_requires_the_secret_hash(
     idp: Any, new_pool: Callable[..., str], make_cognito: Callable[..., Any]
 ) -> None:

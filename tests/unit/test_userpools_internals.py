@@ -1,6 +1,6 @@
 """User-pool internals the API cannot show: what token verification refuses, and why.
 
-The identity-pool engine trusts `userpools.verify_user_pool_token`; these tests
+The identity-pool engine trusts `keys.verify_user_pool_token`; these tests
 prove it refuses forgeries, including one signed with the RSA key moto ships
 (moto-fidelity.md: "a token I forged with it verified").
 """
@@ -18,7 +18,8 @@ import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.utilities.utils import load_resource
 
-from helpers.offline import clock, engine, mailbox, userpools
+from helpers.offline import clock, engine, mailbox
+from helpers.offline.cognitoidp import codes, exceptions, keys
 
 PASSWORD = "Correct-horse-1"
 
@@ -52,7 +53,7 @@ def _claims(token: str) -> dict[str, Any]:
 
 def test_a_real_token_verifies_and_keeps_its_claims(idp: Any) -> None:
     _, tokens = _signed_in_pool(idp)
-    claims = userpools.verify_user_pool_token(tokens["IdToken"])
+    claims = keys.verify_user_pool_token(tokens["IdToken"])
     assert claims == _claims(tokens["IdToken"])
 
 
@@ -63,11 +64,11 @@ def test_a_token_signed_with_the_key_moto_ships_is_refused(idp: Any) -> None:
     real_kid = jwt.get_unverified_header(tokens["IdToken"])["kid"]
     for kid in ("dummy", real_kid):
         forged = jwt.encode(_claims(tokens["IdToken"]), moto_key, algorithm="RS256", headers={"kid": kid})
-        with pytest.raises(userpools.TokenVerificationError) as refused:
-            userpools.verify_user_pool_token(forged)
+        with pytest.raises(exceptions.TokenVerificationError) as refused:
+            keys.verify_user_pool_token(forged)
         expected = "signature verification failed" if kid == real_kid else "unknown kid 'dummy'"
         assert str(refused.value).startswith(expected)
-    assert "dummy" not in userpools.public_keys(pool_id)
+    assert "dummy" not in keys.public_keys(pool_id)
 
 
 def test_tampered_claims_and_foreign_pools_are_refused(idp: Any) -> None:
@@ -76,36 +77,34 @@ def test_tampered_claims_and_foreign_pools_are_refused(idp: Any) -> None:
     other_payload = jwt.utils.base64url_encode(
         json.dumps({**_claims(tokens["IdToken"]), "cognito:groups": ["admins"]}).encode()
     ).decode()
-    with pytest.raises(userpools.TokenVerificationError, match="signature verification failed"):
-        userpools.verify_user_pool_token(f"{header}.{other_payload}.{signature}")
+    with pytest.raises(exceptions.TokenVerificationError, match="signature verification failed"):
+        keys.verify_user_pool_token(f"{header}.{other_payload}.{signature}")
 
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     elsewhere = {
         **_claims(tokens["IdToken"]),
         "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_gone",
     }
-    with pytest.raises(userpools.TokenVerificationError, match="unknown user pool us-east-1_gone"):
-        userpools.verify_user_pool_token(jwt.encode(elsewhere, stranger, algorithm="RS256"))
+    with pytest.raises(exceptions.TokenVerificationError, match="unknown user pool us-east-1_gone"):
+        keys.verify_user_pool_token(jwt.encode(elsewhere, stranger, algorithm="RS256"))
     not_cognito = {**elsewhere, "iss": "https://accounts.google.com"}
-    with pytest.raises(userpools.TokenVerificationError, match="is not a Cognito user pool"):
-        userpools.verify_user_pool_token(jwt.encode(not_cognito, stranger, algorithm="RS256"))
-    with pytest.raises(userpools.TokenVerificationError, match="not a JWT"):
-        userpools.verify_user_pool_token("us-east-1:not-a-token")
+    with pytest.raises(exceptions.TokenVerificationError, match="is not a Cognito user pool"):
+        keys.verify_user_pool_token(jwt.encode(not_cognito, stranger, algorithm="RS256"))
+    with pytest.raises(exceptions.TokenVerificationError, match="not a JWT"):
+        keys.verify_user_pool_token("us-east-1:not-a-token")
 
 
 def test_verification_leaves_expiry_to_the_caller(idp: Any) -> None:
     """The identity-pool engine reports expiry in its own words, so verification ignores exp."""
     _, tokens = _signed_in_pool(idp)
     clock.advance(2 * 86400)
-    assert userpools.verify_user_pool_token(tokens["AccessToken"])["token_use"] == "access"
+    assert keys.verify_user_pool_token(tokens["AccessToken"])["token_use"] == "access"
 
 
 def test_every_signing_key_is_distinct(idp: Any) -> None:
     first, _ = _signed_in_pool(idp)
     second, _ = _signed_in_pool(idp)
-    moduli = [
-        key.public_numbers().n for pool in (first, second) for key in userpools.public_keys(pool).values()
-    ]
+    moduli = [key.public_numbers().n for pool in (first, second) for key in keys.public_keys(pool).values()]
     assert len(set(moduli)) == 4
 
 
@@ -115,7 +114,7 @@ def test_jwks_of_an_unknown_pool_is_not_found(idp: Any) -> None:
     base = f"https://cognito-idp.{engine.REGION}.amazonaws.com"
     published = requests.get(f"{base}/{pool_id}/.well-known/jwks.json", timeout=5)
     assert published.status_code == 200
-    assert published.json() == userpools.jwks(pool_id)
+    assert published.json() == keys.jwks(pool_id)
 
     missing = requests.get(f"{base}/us-east-1_gone/.well-known/jwks.json", timeout=5)
     assert missing.status_code == 404
@@ -124,7 +123,7 @@ def test_jwks_of_an_unknown_pool_is_not_found(idp: Any) -> None:
         requests.get(f"{base}/us-east-1_gone/.well-known/openid-configuration", timeout=5).status_code == 404
     )
     with pytest.raises(LookupError):
-        userpools.jwks("us-east-1_gone")
+        keys.jwks("us-east-1_gone")
 
 
 @pytest.mark.parametrize(
@@ -135,7 +134,7 @@ def test_jwks_of_an_unknown_pool_is_not_found(idp: Any) -> None:
     ],
 )
 def test_delivery_destinations_are_masked(medium: str, destination: str, masked: str) -> None:
-    assert userpools._mask(medium, destination) == masked
+    assert codes.mask(medium, destination) == masked
 
 
 def test_mailbox_finds_mail_by_username_or_address_and_serialises_it(idp: Any) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 
 import jwt
 
-from .. import clock, oidc_provider_registry, userpools
+from .. import clock, cognitoidp, oidc_provider_registry
 from . import openidtokens
 from .exceptions import NotAuthorizedException
 from .models import Login
@@ -72,7 +72,7 @@ def _validate_login(account_id: str, pool: Any, provider: str, token: Any) -> Lo
 
 def _validate_user_pool_login(pool: Any, provider: str, token: str) -> Login:
     try:
-        claims = userpools.verify_user_pool_token(token)  # signature and pool only
+        claims = cognitoidp.verify_user_pool_token(token)  # signature and pool only
     except ValueError as forged:
         raise NotAuthorizedException(NOT_OIDC_TOKEN) from forged
     audience = claims.get("aud")

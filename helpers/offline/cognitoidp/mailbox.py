@@ -1,20 +1,29 @@
 """The offline AWS's outbox: every email or SMS Cognito would have sent.
 
-On AWS a confirmation code reaches the learner's inbox; offline there is no
-inbox, so the user-pool engine "sends" each message here instead. A notebook
-(or the `/_lab/mailbox` route of the local endpoint) reads the code back and
-types it into ConfirmSignUp exactly as a learner would from an email.
+On AWS a confirmation code reaches the learner's inbox (API Reference, SignUp and ForgotPassword:
+CodeDeliveryDetails); offline there is no inbox, so the user-pool engine "sends" each message
+here instead. A notebook (or the `/_lab/mailbox` route of the local endpoint, `urls.py`) reads
+the code back and types it into ConfirmSignUp exactly as a learner would from an email.
+
+Messages are kept with the sending pool's account and region (`models.CognitoIdpState`), so
+moto's reset forgets them with the pools that sent them.
 """
 
 from __future__ import annotations
 
 import datetime
-import re
-import threading
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from . import clock, routes
+from moto.cognitoidp.models import CognitoIdpUserPool
+
+from .. import clock
+from .models import lock, state_of, states
+
+# The order messages were sent in, across accounts and regions. Process-wide: it is only an order
+# (the messages themselves are per account and region), so it needs no reset.
+_sending_order = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -48,17 +57,20 @@ class Message:
         }
 
 
-_lock = threading.Lock()
-_outbox: list[Message] = []
-
-
 def deliver(
-    *, user_pool_id: str, username: str, destination: str, kind: str, code: str, subject: str, body: str
+    pool: CognitoIdpUserPool,
+    *,
+    username: str,
+    destination: str,
+    kind: str,
+    code: str,
+    subject: str,
+    body: str,
 ) -> Message:
-    """Record a message as sent now (offline clock)."""
-    message = Message(user_pool_id, username, destination, kind, code, subject, body, clock.utcnow())
-    with _lock:
-        _outbox.append(message)
+    """Record a message from `pool` as sent now (offline clock)."""
+    message = Message(pool.id, username, destination, kind, code, subject, body, clock.utcnow())
+    with lock:
+        state_of(pool).outbox.append((next(_sending_order), message))
     return message
 
 
@@ -69,8 +81,9 @@ def messages(user_pool_id: str | None = None, username: str | None = None) -> li
     who signed up with an email address as their username finds their mail
     under that address too.
     """
-    with _lock:
-        found = list(_outbox)
+    with lock:
+        sent = sorted((entry for state in states.every() for entry in state.outbox), key=lambda e: e[0])
+    found = [message for _, message in sent]
     if user_pool_id is not None:
         found = [m for m in found if m.user_pool_id == user_pool_id]
     if username is not None:
@@ -88,16 +101,3 @@ def latest_code(user_pool_id: str, username: str) -> str:
             "(AutoVerifiedAttributes) and the user has that attribute."
         )
     return found[-1].code
-
-
-def reset() -> None:
-    with _lock:
-        _outbox.clear()
-
-
-def _serve_messages(request: routes.Request, match: re.Match[str]) -> routes.Response:
-    found = messages(request.query.get("user_pool_id"), request.query.get("username"))
-    return routes.Response.json([message.to_dict() for message in found])
-
-
-ROUTES = (routes.Route("the mailbox", "/_lab/mailbox", _serve_messages, local=True),)
