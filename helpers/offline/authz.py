@@ -34,15 +34,13 @@ from werkzeug.exceptions import HTTPException
 from . import (
     assumerole,
     clock,
-    decisions,
     iam,
-    principal_policies,
-    propagation,
     requestkeys,
     routes,
     sessions,
     trust,
 )
+from .iam import decisions, principal_policies, propagation
 from .patching import Patches
 
 ADMIN_ACCESS_KEY_ID = "testing"

@@ -22,9 +22,6 @@ from . import (
     clock,
     identitypools,
     mailbox,
-    policyvalidation,
-    propagation,
-    resourcearns,
     routes,
     sessions,
     standin_idp,
@@ -32,6 +29,8 @@ from . import (
     validation,
     webidentity,
 )
+from .iam import models as iam_models
+from .iam import propagation
 from .patching import Patches
 
 ACCOUNT_ID = "123456789012"  # moto's default account
@@ -44,13 +43,12 @@ ADMIN_SECRET_ACCESS_KEY = authz.ADMIN_SECRET_ACCESS_KEY
 _FEATURES = (
     validation,
     authz,
-    policyvalidation,
+    iam_models,
     assumerole,
     userpools,
     identitypools,
     webidentity,
     propagation,
-    resourcearns,
 )
 
 _lock = threading.RLock()

@@ -53,7 +53,8 @@ from moto.cognitoidentity.exceptions import InvalidNameException
 from moto.core.exceptions import JsonRESTError
 from moto.moto_api._internal import mock_random
 
-from . import clock, oidc_provider_registry, rolemapping, trust, userpools, webidentity
+from . import clock, rolemapping, trust, userpools, webidentity
+from .iam import oidc_provider_registry
 from .patching import Patches
 
 SESSION_NAME = "CognitoIdentityCredentials"

@@ -29,12 +29,13 @@ class StateDict(Generic[State]):
     """`states[account_id][region]` for one service's engine state (a typed `BackendDict`)."""
 
     def __init__(self, state: type[State], service: str, *, account_wide: bool = False) -> None:
-        # Account-wide state lives in the one "global" region, as moto keeps IAM's.
+        # Account-wide state lives in the one "global" region, as moto keeps IAM's: moto reads
+        # "global" as the partition's name, "aws", so that is the region to declare.
         self._backends: BackendDict[State] = BackendDict(
             state,
             service,
             use_boto3_regions=not account_wide,
-            additional_regions=[GLOBAL] if account_wide else None,
+            additional_regions=["aws"] if account_wide else None,
         )
         self._account_wide = account_wide
 

@@ -38,7 +38,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.moto_api._internal import mock_random
 from werkzeug.exceptions import HTTPException
 
-from . import clock, iam, oidc_provider_registry, routes, sessions, trust
+from . import clock, iam, routes, sessions, trust
+from .iam import oidc_provider_registry
 from .patching import Patches
 
 COGNITO_IDENTITY = "cognito-identity.amazonaws.com"

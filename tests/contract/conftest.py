@@ -23,7 +23,7 @@ import pytest
 
 from helpers.offline import clock, engine, server
 from helpers.offline.authz import recent_decisions
-from helpers.offline.decisions import DecisionRecord
+from helpers.offline.iam.decisions import DecisionRecord
 
 REGION = "us-east-1"
 # `-m real_aws --real-aws` runs only the real-account pass.
