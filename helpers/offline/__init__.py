@@ -36,7 +36,7 @@ _PUBLIC = {
     "mailbox": "mailbox",
     "propagation": "iam.propagation",
     # why a request was allowed or denied
-    "recent_decisions": "authz",
+    "recent_decisions": "authorization",
     "DecisionRecord": "iam.decisions",
     "StatementRecord": "iam.decisions",
     "explain": "iam.decisions",

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import (
     assumerole,
-    authz,
+    authorization,
     clock,
     identitypools,
     mailbox,
@@ -36,13 +36,13 @@ from .patching import Patches
 ACCOUNT_ID = "123456789012"  # moto's default account
 REGION = "us-east-1"
 # The lab's administrator: the usual offline test keys act as the account admin.
-ADMIN_ACCESS_KEY_ID = authz.ADMIN_ACCESS_KEY_ID
-ADMIN_SECRET_ACCESS_KEY = authz.ADMIN_SECRET_ACCESS_KEY
+ADMIN_ACCESS_KEY_ID = authorization.ADMIN_ACCESS_KEY_ID
+ADMIN_SECRET_ACCESS_KEY = authorization.ADMIN_SECRET_ACCESS_KEY
 
 # Each module patches its own targets; a module with state also has reset().
 _FEATURES = (
     validation,
-    authz,
+    authorization,
     iam_models,
     assumerole,
     userpools,
@@ -88,7 +88,7 @@ def route_table() -> routes.RouteTable:
         (
             *clock.ROUTES,
             *mailbox.ROUTES,
-            *authz.ROUTES,
+            *authorization.ROUTES,
             *propagation.ROUTES,
             routes.Route("reset", "/_lab/reset", _reset_route, methods=frozenset({"POST"}), local=True),
             *userpools.ROUTES,

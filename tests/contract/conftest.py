@@ -22,7 +22,7 @@ import pycognito
 import pytest
 
 from helpers.offline import clock, engine, server
-from helpers.offline.authz import recent_decisions
+from helpers.offline.authorization import recent_decisions
 from helpers.offline.iam.decisions import DecisionRecord
 
 REGION = "us-east-1"

@@ -61,8 +61,13 @@ from .policies import (
 )
 from .policytext import as_tuple, listed, principal_text
 
-# A caller's principal, as a trust policy's Principal element is compared with it.
-Caller = Mapping[str, tuple[str, ...]]
+# The caller's principal (kind -> values), as a trust policy's Principal element is compared with it.
+Principals = Mapping[str, tuple[str, ...]]
+
+
+# --------------------------------------------------------------------------------------------
+# Actions and resources (reference_policies_elements_action / _resource)
+# --------------------------------------------------------------------------------------------
 
 
 def _resource_matches(resource: str, pattern: Text) -> bool:
@@ -81,14 +86,14 @@ def _action_matches(action: str, pattern: str) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-def _request_principal(principal: Mapping[str, str | Sequence[str]] | None) -> Caller:
+def _request_principal(principal: Mapping[str, str | Sequence[str]] | None) -> Principals:
     return {
         kind: tuple(canonical_principal(kind, value) for value in as_tuple(values))
         for kind, values in (principal or {}).items()
     }
 
 
-def _principal_matches(policy: Mapping[str, tuple[str, ...]], caller: Caller) -> bool:
+def _principal_matches(policy: Mapping[str, tuple[str, ...]], caller: Principals) -> bool:
     if "*" in policy.get("AWS", ()):
         return True  # "*" and {"AWS": "*"} mean everyone, including federated callers
     return any(
@@ -129,7 +134,7 @@ def _evaluate_statement(
     statement: Statement,
     request: Request,
     context: Mapping[str, ContextValue],
-    caller: Caller | None,
+    caller: Principals | None,
 ) -> StatementResult:
     scope = Scope(context, policy.variables_enabled)
     action_matched, action_note = _match_actions(statement, request.action)
@@ -206,7 +211,7 @@ def _match_resources(
     return False, f"Resource {shown} does not match {resource}", filled, None
 
 
-def _match_principal(statement: Statement, caller: Caller | None) -> tuple[bool, str]:
+def _match_principal(statement: Statement, caller: Principals | None) -> tuple[bool, str]:
     if caller is None or statement.principals is None:
         return True, ""  # identity and session policies have no Principal element
     hit = _principal_matches(statement.principals, caller)
@@ -277,7 +282,7 @@ class _Tally:
 
 
 def _tally(
-    policies: Sequence[NamedPolicy], kind: str, policy_type: str, request: Request, caller: Caller | None
+    policies: Sequence[NamedPolicy], kind: str, policy_type: str, request: Request, caller: Principals | None
 ) -> _Tally:
     context = normalise_context(request.context)
     results = tuple(
