@@ -3,7 +3,7 @@
 Notebook 04 writes its calls out (`operations(s3, dynamodb, me)` returns them by column name);
 `run_matrix` makes every call with each principal's own credentials and records what AWS
 answered: allowed, or denied with AWS's error code and message. The *why* comes from the offline
-AWS, which keeps every IAM decision as a record (`helpers.offline.decisions.DecisionRecord`: the
+AWS, which keeps every IAM decision as a record (`helpers.offline.DecisionRecord`: the
 deciding or nearest statements with their variables filled in, the conditions, the reason; in the
 kernel from `recent_decisions`, at a local endpoint from `GET /_lab/decisions`). The course reads
 the record's fields. Real AWS says only allowed or denied (and, in its message, which kind of

@@ -14,7 +14,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-# name -> the module that defines it (a module itself when the name is a module).
+# name -> the module that defines it; a name that is itself a module maps to its path
+# ("propagation" -> "iam.propagation").
 _PUBLIC = {
     # running it
     "install": "engine",
@@ -31,21 +32,21 @@ _PUBLIC = {
     "serve": "server",
     "Server": "server",
     # what AWS delivers outside its APIs, and the lab's handles on time and IAM's delay
-    "clock": None,
-    "mailbox": "cognitoidp",
-    "propagation": None,
+    "clock": "clock",
+    "mailbox": "cognitoidp.mailbox",
+    "propagation": "iam.propagation",
     # why a request was allowed or denied
-    "recent_decisions": "authz",
-    "DecisionRecord": "decisions",
-    "StatementRecord": "decisions",
-    "explain": "decisions",
+    "recent_decisions": "authorization",
+    "DecisionRecord": "iam.decisions",
+    "StatementRecord": "iam.decisions",
+    "explain": "iam.decisions",
     "ALLOW": "iam",
     "EXPLICIT_DENY": "iam",
     "IMPLICIT_DENY": "iam",
     # AWS's guest scope-down session policies, as the engine applies them
     "GUEST_SESSION_POLICIES": "cognitoidentity",
     # the lab's stand-in for "Sign in with Google" (not an AWS service)
-    "standin_idp": None,
+    "standin_idp": "standin_idp",
 }
 
 __all__ = sorted(_PUBLIC)
@@ -55,6 +56,5 @@ def __getattr__(name: str) -> Any:
     if name not in _PUBLIC:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     where = _PUBLIC[name]
-    if where is None:
-        return importlib.import_module(f"{__name__}.{name}")
-    return getattr(importlib.import_module(f"{__name__}.{where}"), name)
+    module = importlib.import_module(f"{__name__}.{where}")
+    return module if where.rpartition(".")[2] == name else getattr(module, name)

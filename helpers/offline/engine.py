@@ -18,36 +18,34 @@ from contextlib import contextmanager
 from typing import Any
 
 from . import (
-    authz,
+    authorization,
     clock,
     cognitoidentity,
     cognitoidp,
-    policyvalidation,
-    propagation,
-    resourcearns,
     routes,
     standin_idp,
     sts,
     validation,
 )
+from .iam import models as iam_models
+from .iam import propagation
 from .patching import Patches
 
 ACCOUNT_ID = "123456789012"  # moto's default account
 REGION = "us-east-1"
 # The lab's administrator: the usual offline test keys act as the account admin.
-ADMIN_ACCESS_KEY_ID = authz.ADMIN_ACCESS_KEY_ID
-ADMIN_SECRET_ACCESS_KEY = authz.ADMIN_SECRET_ACCESS_KEY
+ADMIN_ACCESS_KEY_ID = authorization.ADMIN_ACCESS_KEY_ID
+ADMIN_SECRET_ACCESS_KEY = authorization.ADMIN_SECRET_ACCESS_KEY
 
 # Each feature patches its own targets; one with module-level state also has reset().
 _FEATURES = (
     validation,
-    authz,
-    policyvalidation,
+    authorization,
+    iam_models,
     sts,
     cognitoidp,
     cognitoidentity,
     propagation,
-    resourcearns,
 )
 
 _lock = threading.RLock()
@@ -86,7 +84,7 @@ def route_table() -> routes.RouteTable:
     return routes.RouteTable(
         (
             *clock.ROUTES,
-            *authz.ROUTES,
+            *authorization.ROUTES,
             *propagation.ROUTES,
             routes.Route("reset", "/_lab/reset", _reset_route, methods=frozenset({"POST"}), local=True),
             *cognitoidp.urls.ROUTES,

@@ -63,7 +63,7 @@ def _dispatcher_class() -> type:
 
         moto picks the backend from the signature's credential scope; AWS answers at the
         endpoint a request is sent to, and refuses a credential scoped to another service
-        there (`authz`). REST calls (S3, Lambda, API Gateway) name no service, so they
+        there (`authorization`). REST calls (S3, Lambda, API Gateway) name no service, so they
         are still routed by their scope.
         """
 

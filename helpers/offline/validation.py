@@ -24,18 +24,36 @@ from typing import Any
 
 from botocore.validate import ParamValidator
 
-from .authz import AwsError, error_response
+from .errors import AwsError
 from .patching import Patches
 
-# JSON services the course uses, and the code each gives a constraint violation.
-_CONSTRAINT_CODE = {
-    "dynamodb": "ValidationException",
-    "cognito-idp": "InvalidParameterException",
-    "cognito-identity": "InvalidParameterException",
+
+class _RequestError(AwsError):
+    """A request the service could not accept, in the JSON shape DynamoDB answers (botocore
+    reads it for Cognito too)."""
+
+    json_type_prefix = "com.amazon.coral.service#"
+    json_message_key = "Message"
+
+
+class ValidationException(_RequestError):
+    """DynamoDB: a parameter breaks the service model's constraints."""
+
+
+class InvalidParameterException(_RequestError):
+    """Cognito: a parameter breaks the service model's constraints."""
+
+
+class SerializationException(_RequestError):
+    """The body is not JSON, or a value has the wrong JSON type."""
+
+
+# JSON services the course uses, and the error each gives a constraint violation.
+_CONSTRAINT_ERROR: dict[str, type[AwsError]] = {
+    "dynamodb": ValidationException,
+    "cognito-idp": InvalidParameterException,
+    "cognito-identity": InvalidParameterException,
 }
-
-
-_UNREADABLE = "SerializationException"
 
 
 def _lower_camel(name: str) -> str:
@@ -47,11 +65,9 @@ def _problem(service: str, action: str, body: bytes | str) -> AwsError | None:
     try:
         params = json.loads(body or "{}")
     except ValueError:
-        return error_response("json", 400, _UNREADABLE, "The request body is not valid JSON.")
+        return SerializationException("The request body is not valid JSON.")
     if not isinstance(params, dict):
-        return error_response(
-            "json", 400, "SerializationException", "The request body must be a JSON object."
-        )
+        return SerializationException("The request body must be a JSON object.")
     from moto.core.responses import get_service_model
 
     try:
@@ -68,24 +84,22 @@ def _problem(service: str, action: str, body: bytes | str) -> AwsError | None:
             f"1 validation error detected: Value null at '{member}' failed to satisfy constraint: "
             "Member must not be null"
         )
-        return error_response("json", 400, _CONSTRAINT_CODE[service], message)
+        return _CONSTRAINT_ERROR[service](message)
     if reason == "invalid length":
         member = _lower_camel(name.rsplit(".", 1)[-1]) if name else "input"
         message = (
             f"1 validation error detected: Value at '{member}' failed to satisfy constraint: "
             f"Member must have length greater than or equal to {details['min_allowed']}"
         )
-        return error_response("json", 400, _CONSTRAINT_CODE[service], message)
+        return _CONSTRAINT_ERROR[service](message)
     # Wrong JSON types and unknown members: AWS cannot deserialize the request.
-    return error_response(
-        "json", 400, "SerializationException", f"Unexpected value in the request ({reason})."
-    )
+    return SerializationException(f"Unexpected value in the request ({reason}).")
 
 
 def _checked(original: Any) -> Any:
     def setup_class(response: Any, request: Any, *args: Any, **kwargs: Any) -> None:
         target = request.headers.get("X-Amz-Target") or ""
-        if response.boto3_service_name in _CONSTRAINT_CODE and "." in target:
+        if response.boto3_service_name in _CONSTRAINT_ERROR and "." in target:
             problem = _problem(response.boto3_service_name, target.rsplit(".", 1)[-1], request.data)
             if problem is not None:
                 raise problem

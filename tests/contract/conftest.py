@@ -22,8 +22,8 @@ import pycognito
 import pytest
 
 from helpers.offline import clock, engine, server
-from helpers.offline.authz import recent_decisions
-from helpers.offline.decisions import DecisionRecord
+from helpers.offline.authorization import recent_decisions
+from helpers.offline.iam.decisions import DecisionRecord
 
 REGION = "us-east-1"
 # `-m real_aws --real-aws` runs only the real-account pass.

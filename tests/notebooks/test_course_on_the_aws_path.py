@@ -30,7 +30,8 @@ from notebook_runner import execute, notebook_paths
 
 from helpers import __main__ as cli
 from helpers import lab
-from helpers.offline import authz, engine, iam, propagation, server
+from helpers.offline import engine, iam, propagation, server
+from helpers.offline.authorization import callers, decisionlog
 
 ACCOUNT = "123456789012"
 SEAT = "seat-07"
@@ -71,14 +72,14 @@ def runner_denials(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     The endpoint's own log keeps only the last 500 decisions; the course makes thousands.
     """
     denied: list[tuple[str, str]] = []
-    record = authz._record
+    record = decisionlog.record
 
-    def keep(caller: authz.Caller, service: str, decision: iam.Decision, refusal: Any) -> None:
+    def keep(caller: callers.Caller, service: str, decision: iam.Decision, refusal: Any) -> None:
         if refusal is not None:
             denied.append((caller.access_key_id, decision.request.action))
         record(caller, service, decision, refusal)
 
-    monkeypatch.setattr(authz, "_record", keep)
+    monkeypatch.setattr(decisionlog, "record", keep)
     return denied
 
 

@@ -21,7 +21,8 @@ from botocore.exceptions import ClientError
 
 from helpers import access, cleanup, identitypool, lab, policies, quiz, storage, tokens, userpool
 from helpers.lab import Lab
-from helpers.offline import decisions, engine, iam, server
+from helpers.offline import engine, iam, server
+from helpers.offline.iam import decisions
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"

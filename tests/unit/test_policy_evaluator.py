@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from helpers.offline import decisions, iam
+from helpers.offline import iam
+from helpers.offline.iam import decisions
 
 ACCOUNT = "123456789012"
 POOL = "us-east-1:11111111-2222-3333-4444-555555555555"
@@ -1245,7 +1246,7 @@ def doc(*statements: dict, **top: object) -> dict:
 )
 def test_parse_policy_errors(document: object, kind: str, message: str) -> None:
     """IAM CreatePolicy/PutRolePolicy/CreateRole MalformedPolicyDocument messages, as observed from
-    IAM (see helpers/offline/iam.py for sources); str(exc) is the message itself."""
+    IAM (see helpers/offline/iam/policies.py for sources); str(exc) is the message itself."""
     with pytest.raises(iam.MalformedPolicyDocument) as caught:
         iam.parse_policy(document, kind)
     assert caught.value.message == message

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import jwt
 import pytest
 
-from helpers.offline import clock, oidc_provider_registry, standin_idp
+from helpers.offline import clock, standin_idp
+from helpers.offline.iam import oidc_provider_registry
 
 CLIENT = "notes-web"
 

@@ -25,7 +25,8 @@ from typing import Any
 
 import jwt
 
-from .. import clock, cognitoidp, oidc_provider_registry
+from .. import clock, cognitoidp
+from ..iam import oidc_provider_registry
 from . import openidtokens
 from .exceptions import NotAuthorizedException
 from .models import Login

@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .. import iam, propagation
+from .. import iam
+from ..iam import propagation
 
 
 class TrustDenied(Exception):

@@ -26,8 +26,9 @@ from typing import Any
 
 import jwt
 
-from .. import clock, iam, oidc_provider_registry
+from .. import clock, iam
 from ..cognitoidentity import openidtokens
+from ..iam import oidc_provider_registry
 from . import sessions, trust
 from .exceptions import ExpiredTokenException, InvalidIdentityToken, MalformedPolicyDocument
 

@@ -1,12 +1,12 @@
 """Why a request was allowed or denied, as data that travels from the IAM evaluator to the course.
 
-The evaluator's verdict (`iam.Decision`) holds live objects and fills policy variables in only
+The evaluator's verdict (`Decision`) holds live objects and fills policy variables in only
 when asked. `record_of` turns it into a `DecisionRecord`: plain data (strings, numbers, lists and
 dicts) with the deciding statements, the statements that came closest, each with its policy name,
 Sid and the statement as IAM saw it (variables filled in, and which values were filled in), the
 conditions and how each fared, the reason AWS gives in its message, and AWS's error code and
 message when the request was refused. The same record is kept in the decision log, returned
-in-process by `authz.recent_decisions` and as JSON by the endpoint's `GET /_lab/decisions`
+in-process by `authorization.recent_decisions` and as JSON by the endpoint's `GET /_lab/decisions`
 (`to_dict` / `from_dict`), so the course reads fields, never sentences.
 
 `explain(record)` renders a record for people. Nothing parses what it writes.
@@ -18,7 +18,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from . import iam
+from .conditions import ConditionResult, describe_condition
+from .evaluator import closest_statements
+from .policies import ALLOW, EXPLICIT_DENY, Decision, StatementResult
 from .policytext import as_tuple, listed, principal_text
 
 __all__ = ["DecisionRecord", "StatementRecord", "explain", "record_of"]
@@ -40,7 +42,7 @@ class StatementRecord:
     missed: str | None
     missing_variable: str | None  # a variable with no value that made it miss
     resource_patterns: tuple[str, ...]  # its Resource / NotResource, variables filled in
-    conditions: tuple[iam.ConditionResult, ...]
+    conditions: tuple[ConditionResult, ...]
     note: str  # the miss (or the match) in a sentence, for people
 
     @property
@@ -50,7 +52,7 @@ class StatementRecord:
         return f"statement {name} in policy '{self.policy_name}'"
 
     @property
-    def failed_condition(self) -> iam.ConditionResult | None:
+    def failed_condition(self) -> ConditionResult | None:
         """The condition that did not match, when a condition (not a variable) is what missed."""
         if self.missed != "condition" or self.missing_variable is not None:
             return None
@@ -65,7 +67,7 @@ class StatementRecord:
 class DecisionRecord:
     """One IAM decision: the verdict, the statements behind it, and AWS's answer if it refused."""
 
-    effect: str  # iam.ALLOW | iam.EXPLICIT_DENY | iam.IMPLICIT_DENY
+    effect: str  # ALLOW | EXPLICIT_DENY | IMPLICIT_DENY
     action: str
     resource: str
     policy_type: str  # the kind of policy that decided: "identity-based", "session", ...
@@ -83,7 +85,7 @@ class DecisionRecord:
 
     @property
     def allowed(self) -> bool:
-        return self.effect == iam.ALLOW
+        return self.effect == ALLOW
 
     @property
     def nearest(self) -> StatementRecord | None:
@@ -113,7 +115,7 @@ def _statement_from_dict(data: Mapping[str, Any]) -> StatementRecord:
     values = dict(data)
     values["resource_patterns"] = tuple(values.get("resource_patterns", ()))
     values["conditions"] = tuple(
-        iam.ConditionResult(
+        ConditionResult(
             operator=c["operator"],
             key=c["key"],
             policy_values=tuple(c["policy_values"]),
@@ -141,7 +143,7 @@ def _common_prefix(one: str, other: str) -> int:
     return size
 
 
-def _statement_record(result: iam.StatementResult) -> StatementRecord:
+def _statement_record(result: StatementResult) -> StatementRecord:
     return StatementRecord(
         policy_name=result.policy_name,
         number=result.index + 1,
@@ -158,7 +160,7 @@ def _statement_record(result: iam.StatementResult) -> StatementRecord:
     )
 
 
-def record_of(decision: iam.Decision, **who: Any) -> DecisionRecord:
+def record_of(decision: Decision, **who: Any) -> DecisionRecord:
     """The record of `decision`; `who` adds the log's fields (principal_arn, error_code, ...)."""
     request = decision.request
     context = {
@@ -172,7 +174,7 @@ def record_of(decision: iam.Decision, **who: Any) -> DecisionRecord:
         policy_type=decision.policy_type,
         reason=decision.denial_reason(),
         deciding=tuple(_statement_record(result) for result in decision.deciding),
-        closest=tuple(_statement_record(result) for result in iam.closest_statements(decision)),
+        closest=tuple(_statement_record(result) for result in closest_statements(decision)),
         context=context,
         **who,
     )
@@ -188,7 +190,7 @@ def explain(record: DecisionRecord) -> str:
     if record.allowed:
         return "\n".join([f"ALLOWED: {target}.", *_statement_lines(record.deciding, "Allowed by")])
     lines = [f"DENIED: {target} {record.reason}."]
-    if record.effect == iam.EXPLICIT_DENY:
+    if record.effect == EXPLICIT_DENY:
         return "\n".join(lines + _statement_lines(record.deciding, "Denied by"))
     if not record.closest:
         lines.append(f"No {record.policy_type} policy has an Allow statement for it.")
@@ -206,8 +208,8 @@ def _statement_lines(statements: Iterable[StatementRecord], verb: str) -> list[s
         if "Resource" in shown or "NotResource" in shown:
             target = listed(as_tuple(shown.get("Resource", shown.get("NotResource"))))
         else:
-            principal = shown.get("Principal", shown.get("NotPrincipal"))
+            principal: Any = shown.get("Principal", shown.get("NotPrincipal"))
             target = f"the role for {principal_text({'AWS': '*'} if principal == '*' else principal)}"
         lines.append(f"{verb} {statement.label} ({statement.effect} {actions} on {target}).")
-        lines += [f"  - {iam.describe_condition(condition)}" for condition in statement.conditions]
+        lines += [f"  - {describe_condition(condition)}" for condition in statement.conditions]
     return lines

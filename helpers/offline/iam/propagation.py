@@ -28,11 +28,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import clock, iam, routes
-from .patching import Patches
+from .. import clock, routes
+from ..patching import Patches
+from ..state import EngineState, StateDict
+from .policies import NamedPolicy
 from .principal_policies import role_policies
 
 _lock = threading.Lock()
+# The delay is a setting of the simulation, like the offline clock's offset, not something an
+# AWS account holds: `simulate(seconds)` names no account. So it stays process-wide, and
+# `reset()` (which `engine.reset()` calls) switches it off. What is pending is IAM's data, per
+# account, in `PropagationState`, forgotten with moto's IAM.
 _delay = 0.0
 
 
@@ -40,11 +46,18 @@ _delay = 0.0
 class _Pending:
     until: float  # offline-clock time the role's changes become visible
     trust_pending: bool  # role created or trust policy changed: it can't be assumed yet
-    policies: tuple[iam.NamedPolicy, ...] | None  # visible permissions meanwhile (None: unchanged)
+    policies: tuple[NamedPolicy, ...] | None  # visible permissions meanwhile (None: unchanged)
 
 
-# (account id, role name) -> what is not yet visible about it
-_pending: dict[tuple[str, str], _Pending] = {}
+class PropagationState(EngineState):
+    """One account's role changes that other services cannot see yet."""
+
+    def __init__(self, region_name: str, account_id: str) -> None:
+        super().__init__(region_name, account_id)
+        self.pending: dict[str, _Pending] = {}  # role name -> what is not yet visible about it
+
+
+_states = StateDict(PropagationState, "iam-propagation", account_wide=True)
 
 
 def simulate(seconds: float) -> None:
@@ -62,28 +75,30 @@ def delay() -> float:
 
 
 def pending_roles() -> list[str]:
-    """Names of roles with a change not yet visible (for tests and the lab route)."""
+    """Names of roles with a change not yet visible, in every account (for tests and the lab route)."""
     now = clock.now()
     with _lock:
-        return sorted(name for (_, name), change in _pending.items() if change.until > now)
+        return sorted(
+            name for state in _states.every() for name, change in state.pending.items() if change.until > now
+        )
 
 
-def _current(account_id: str, role_name: str) -> tuple[str, str] | None:
-    now = clock.now()
-    pending = _pending.get((account_id, role_name))
-    if pending is not None and pending.until <= now:
-        del _pending[(account_id, role_name)]
+def _current(account_id: str, role_name: str) -> _Pending | None:
+    """The role's pending change, forgetting it once it has become visible."""
+    pending = _states.get(account_id).pending
+    change = pending.get(role_name)
+    if change is not None and change.until <= clock.now():
+        del pending[role_name]
         return None
-    return (account_id, role_name) if pending is not None else None
+    return change
 
 
-def _record(account_id: str, role_name: str, *, trust: bool, before: tuple[iam.NamedPolicy, ...]) -> None:
+def _record(account_id: str, role_name: str, *, trust: bool, before: tuple[NamedPolicy, ...]) -> None:
     if _delay <= 0:
         return
     with _lock:
-        key = _current(account_id, role_name)
-        pending = _pending[key] if key else _Pending(0.0, False, None)
-        _pending[(account_id, role_name)] = pending
+        pending = _current(account_id, role_name) or _Pending(0.0, False, None)
+        _states.get(account_id).pending[role_name] = pending
         pending.until = clock.now() + _delay
         pending.trust_pending = pending.trust_pending or trust
         # The permissions seen meanwhile are those before the first permission change (none for
@@ -92,25 +107,25 @@ def _record(account_id: str, role_name: str, *, trust: bool, before: tuple[iam.N
             pending.policies = before
 
 
-def visible_role_policies(account_id: str, role_name: str) -> tuple[iam.NamedPolicy, ...] | None:
+def visible_role_policies(account_id: str, role_name: str) -> tuple[NamedPolicy, ...] | None:
     """The permissions other services still see for the role while its changes are pending
     (None: nothing pending, they see the role as it is)."""
     with _lock:
-        key = _current(account_id, role_name)
-        return _pending[key].policies if key else None
+        pending = _current(account_id, role_name)
+        return pending.policies if pending else None
 
 
 def trust_pending(account_id: str, role_name: str) -> bool:
     """True while the role is too new (or its trust policy too freshly changed) for STS to see."""
     with _lock:
-        key = _current(account_id, role_name)
-        return bool(key and _pending[key].trust_pending)
+        pending = _current(account_id, role_name)
+        return bool(pending and pending.trust_pending)
 
 
 # --- hooks ----------------------------------------------------------------------------------------
 
 
-def _role_policies_now(account_id: str, role_name: str) -> tuple[iam.NamedPolicy, ...]:
+def _role_policies_now(account_id: str, role_name: str) -> tuple[NamedPolicy, ...]:
     try:
         return role_policies(account_id, role_name)
     except Exception:  # no such role yet: the change creates it
@@ -166,7 +181,9 @@ def install(patches: Patches) -> None:
 
 
 def reset() -> None:
+    """Switch the delay off and make every pending change visible (moto's reset forgets them too)."""
     global _delay
     with _lock:
         _delay = 0.0
-        _pending.clear()
+        for state in _states.every():
+            state.pending.clear()

@@ -7,6 +7,7 @@ Shared by the evaluator's notes (`iam`) and the explanations rendered from decis
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 
 def as_tuple(value: object) -> tuple[str, ...]:
@@ -20,6 +21,6 @@ def listed(values: Iterable[str]) -> str:
     return values[0] if len(values) == 1 else "[" + ", ".join(values) + "]"
 
 
-def principal_text(principal: Mapping) -> str:
+def principal_text(principal: Mapping[str, Any]) -> str:
     """`AWS: arn:...` / `Federated: cognito-identity.amazonaws.com`, or `none`."""
     return ", ".join(f"{kind}: {listed(as_tuple(values))}" for kind, values in principal.items()) or "none"

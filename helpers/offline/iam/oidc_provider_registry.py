@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from . import clock, standin_idp
+from .. import clock, standin_idp
 
 COGNITO_CLOCK_SKEW_SECONDS = 300  # DG open-id.md: "a grace period of 5 minutes"
 

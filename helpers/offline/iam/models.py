@@ -1,13 +1,22 @@
-"""Malformed policies are refused the way IAM refuses them.
+"""IAM's own rules on moto's IAM: the policies it refuses, and the role ARN it authorizes against.
 
-moto validates permission policies well (its messages were checked against
-IAM) but lets an identity policy name a Principal, and never validates the
-trust policy given to CreateRole. After moto's own checks, the same document
-goes through `iam.parse_policy`, which adds those rules with IAM's messages.
+Malformed policies are refused the way IAM refuses them. moto validates permission policies well
+(its messages were checked against IAM) but lets an identity policy name a Principal, and never
+validates the trust policy given to CreateRole. After moto's own checks, the same document goes
+through `parse_policy`, which adds those rules with IAM's messages.
 
-Trust policies (CreateRole, UpdateAssumeRolePolicy) also get IAM's rule for
-identity-pool roles: a role that Cognito Identity may assume must be limited to
-identity pools (`identity_pool_trust_problem`).
+Trust policies (CreateRole, UpdateAssumeRolePolicy) also get IAM's rule for identity-pool roles:
+a role that Cognito Identity may assume must be limited to identity pools
+(`identity_pool_trust_problem`).
+
+The role ARN IAM evaluates for a role that does not exist yet, where moto passes "*": a
+permission policy scoped to resources (`arn:aws:iam::*:role/cognito-lab-*`) must allow or deny
+offline as it does on AWS, or the course's least-privilege runner policy could not be tested
+offline. IAM role actions on a role that does not exist yet (`CreateRole`, a `GetRole` that will
+answer NoSuchEntity) are authorized by AWS against the role's would-be ARN
+`arn:aws:iam::<account>:role<path><name>` (Service Authorization Reference, IAM: CreateRole's
+resource type is `role*`); moto answers "*". (DynamoDB's tagging ARNs are read in
+`authorization.requestkeys`.)
 """
 
 from __future__ import annotations
@@ -16,8 +25,9 @@ import fnmatch
 import json
 from typing import Any
 
-from . import iam
-from .patching import Patches
+from ..patching import Patches
+from . import exceptions
+from .policies import MalformedPolicyDocument, parse_policy
 
 COGNITO_IDENTITY = "cognito-identity.amazonaws.com"
 AUDIENCE_KEY = f"{COGNITO_IDENTITY}:aud"
@@ -92,19 +102,17 @@ def _also_check(kind: str, ours_first: bool) -> Any:
 
     def make(original: Any) -> Any:
         def validate(validator: Any) -> None:
-            from moto.iam.exceptions import MalformedPolicyDocument
-
             if not ours_first:
                 original(validator)
             try:
-                iam.parse_policy(validator._policy_document, kind)
-            except iam.MalformedPolicyDocument as problem:
-                raise MalformedPolicyDocument(problem.message) from None
+                parse_policy(validator._policy_document, kind)
+            except MalformedPolicyDocument as malformed:
+                raise exceptions.MalformedPolicyDocument(malformed.message) from None
             if ours_first:
                 original(validator)
             problem = identity_pool_trust_problem(validator._policy_document) if kind == "trust" else None
             if problem is not None:
-                raise MalformedPolicyDocument(problem)
+                raise exceptions.MalformedPolicyDocument(problem)
 
         return validate
 
@@ -123,11 +131,24 @@ def _validate_trust_on_create(original: Any) -> Any:
     return create_role
 
 
+def _role_arn(original: Any) -> Any:
+    def resolve(self: Any, role_name: str) -> str:
+        found: str = original(self, role_name)
+        if found != "*":
+            return found
+        path = self._get_param("Path") or "/"
+        return f"arn:aws:iam::{self.current_account}:role{path}{role_name}"
+
+    return resolve
+
+
 def install(patches: Patches) -> None:
     from moto.iam.models import IAMBackend
     from moto.iam.policy_validation import IAMPolicyDocumentValidator, IAMTrustPolicyDocumentValidator
+    from moto.iam.responses import IamResponse
 
     patches.wrap(IAMPolicyDocumentValidator, "validate", _also_check("identity", ours_first=False))
     # moto writes "Has prohibited field Resource." where IAM answers without the period.
     patches.wrap(IAMTrustPolicyDocumentValidator, "validate", _also_check("trust", ours_first=True))
     patches.wrap(IAMBackend, "create_role", _validate_trust_on_create)
+    patches.wrap(IamResponse, "_resolve_resource_arn", _role_arn)

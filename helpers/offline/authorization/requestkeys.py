@@ -1,4 +1,4 @@
-"""The resource ARNs and service condition keys AWS evaluates for a request.
+"""What AWS evaluates for a request: the IAM action, the resource ARNs and the condition keys.
 
 IAM policies for the course hinge on a few request keys: `s3:prefix` decides
 what a ListBucket may list, `dynamodb:LeadingKeys` whose items a request may
@@ -9,7 +9,10 @@ Sources: S3 User Guide "Amazon S3 condition key examples" / walkthrough1
 (`s3:prefix` is absent when the request has no prefix parameter, "" when the
 parameter is empty); DynamoDB Developer Guide "Using IAM policy conditions
 for fine-grained access control" (`dynamodb:LeadingKeys`, `Attributes`,
-`Select`; LeadingKeys is not defined for Scan).
+`Select`; LeadingKeys is not defined for Scan); Service Authorization Reference
+(the IAM action behind each API operation); IAM User Guide
+reference_policies_condition-keys (the global keys `aws:CurrentTime`, `aws:EpochTime`,
+`aws:SecureTransport`, `aws:RequestedRegion`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,45 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from .. import clock
+
 Keys = dict[str, Any]
+
+# Where the operation's name is not the IAM action's (boto3 operation -> IAM action).
+_IAM_ACTION_NAMES = {
+    ("s3", "ListObjects"): "ListBucket",
+    ("s3", "ListObjectsV2"): "ListBucket",
+    ("s3", "HeadBucket"): "ListBucket",
+    ("s3", "HeadObject"): "GetObject",
+    ("s3", "ListObjectVersions"): "ListBucketVersions",
+    ("s3", "ListBuckets"): "ListAllMyBuckets",
+    ("s3", "DeleteObjects"): "DeleteObject",
+}
+
+
+def operation(response: Any, service: str) -> str:
+    """The API operation called (moto's request handler knows it)."""
+    if service == "s3":
+        return str(response.data.get("Action") or response._get_action())
+    action = response._get_action()
+    return str(action[0] if isinstance(action, list) else action)
+
+
+def action(service: str, operation: str) -> str:
+    """The IAM action AWS authorizes for `operation`, e.g. `s3:ListBucket` for ListObjectsV2."""
+    return f"{service}:{_IAM_ACTION_NAMES.get((service, operation), operation)}"
+
+
+def global_keys(region: str) -> Keys:
+    """The global condition keys every request carries."""
+    now = clock.utcnow()
+    return {
+        "aws:CurrentTime": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "aws:EpochTime": str(int(now.timestamp())),
+        "aws:SecureTransport": True,
+        "aws:RequestedRegion": region,
+    }
+
 
 # DynamoDB operations that carry `dynamodb:LeadingKeys` (Service Authorization
 # Reference, via aws-semantics.md section 5). Scan is deliberately absent.
