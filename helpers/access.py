@@ -97,7 +97,7 @@ def _newest_decision(lab: Lab, access_key_id: str) -> DecisionRecord | None:
     if lab.backend == ENDPOINT:
         reply = requests.get(
             f"{lab.endpoint_url}/_lab/decisions",
-            params={"access_key_id": access_key_id, "limit": 1},
+            params={"access_key_id": access_key_id, "limit": "1"},
             timeout=10,
         )
         reply.raise_for_status()

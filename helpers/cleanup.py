@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -87,11 +88,7 @@ def _identity_pools(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
         for pool in page["IdentityPools"]:
             name, pool_id = pool["IdentityPoolName"], pool["IdentityPoolId"]
             if everything or scope.named(name):
-                tags = _tags(
-                    lambda pool_id=pool_id: identity.describe_identity_pool(IdentityPoolId=pool_id).get(
-                        "IdentityPoolTags", {}
-                    )
-                )
+                tags = _tags(partial(_identity_pool_tags, identity, pool_id))
                 if tags is not None:
                     yield Resource(IDENTITY_POOL, name, pool_id), tags
         if not page.get("NextToken"):
@@ -104,11 +101,7 @@ def _user_pools(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
     for page in idp.get_paginator("list_user_pools").paginate(MaxResults=60):
         for pool in page["UserPools"]:
             if everything or scope.named(pool["Name"]):
-                tags = _tags(
-                    lambda pool_id=pool["Id"]: idp.describe_user_pool(UserPoolId=pool_id)["UserPool"].get(
-                        "UserPoolTags", {}
-                    )
-                )
+                tags = _tags(partial(_user_pool_tags, idp, pool["Id"]))
                 if tags is not None:
                     yield Resource(USER_POOL, pool["Name"], pool["Id"]), tags
 
@@ -119,7 +112,7 @@ def _roles(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
         for role in page["Roles"]:
             name = role["RoleName"]
             if (everything and not role["Path"].startswith("/aws-service-role/")) or scope.named(name):
-                tags = _tags(lambda name=name: _tag_dict(iam.list_role_tags(RoleName=name)["Tags"]))
+                tags = _tags(partial(_role_tags, iam, name))
                 if tags is not None:
                     yield Resource(ROLE, name, name), tags
 
@@ -130,7 +123,7 @@ def _policies(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
         for policy in page["Policies"]:
             if everything or scope.named(policy["PolicyName"]):
                 arn = policy["Arn"]
-                tags = _tags(lambda arn=arn: _tag_dict(iam.list_policy_tags(PolicyArn=arn)["Tags"]))
+                tags = _tags(partial(_policy_tags, iam, arn))
                 if tags is not None:
                     yield Resource(POLICY, policy["PolicyName"], arn), tags
 
@@ -139,11 +132,7 @@ def _oidc_providers(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
     iam = lab.client("iam")
     for provider in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
         arn = provider["Arn"]
-        tags = _tags(
-            lambda arn=arn: _tag_dict(
-                iam.list_open_id_connect_provider_tags(OpenIDConnectProviderArn=arn)["Tags"]
-            )
-        )
+        tags = _tags(partial(_oidc_provider_tags, iam, arn))
         # No name to carry the prefix: the URL is the issuer's. The tags decide.
         if tags is not None:
             yield Resource(OIDC_PROVIDER, arn.split(":oidc-provider/", 1)[-1], arn), tags
@@ -169,7 +158,7 @@ def _tables(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
     for page in dynamodb.get_paginator("list_tables").paginate():
         for name in page["TableNames"]:
             if everything or scope.named(name):
-                tags = _tags(lambda name=name: _table_tags(dynamodb, name))
+                tags = _tags(partial(_table_tags, dynamodb, name))
                 if tags is not None:
                     yield Resource(TABLE, name, name), tags
 
@@ -198,6 +187,26 @@ def _found(
         candidates = [resource for resource, tags in finder(lab, scope, everything) if keep(resource, tags)]
         found += sorted(candidates, key=lambda resource: resource.name)
     return found
+
+
+def _identity_pool_tags(identity: Any, pool_id: str) -> dict[str, str]:
+    return identity.describe_identity_pool(IdentityPoolId=pool_id).get("IdentityPoolTags", {})
+
+
+def _user_pool_tags(idp: Any, pool_id: str) -> dict[str, str]:
+    return idp.describe_user_pool(UserPoolId=pool_id)["UserPool"].get("UserPoolTags", {})
+
+
+def _role_tags(iam: Any, name: str) -> dict[str, str]:
+    return _tag_dict(iam.list_role_tags(RoleName=name)["Tags"])
+
+
+def _policy_tags(iam: Any, arn: str) -> dict[str, str]:
+    return _tag_dict(iam.list_policy_tags(PolicyArn=arn)["Tags"])
+
+
+def _oidc_provider_tags(iam: Any, arn: str) -> dict[str, str]:
+    return _tag_dict(iam.list_open_id_connect_provider_tags(OpenIDConnectProviderArn=arn)["Tags"])
 
 
 def _tags(read: Callable[[], dict[str, str]]) -> dict[str, str] | None:

@@ -143,7 +143,7 @@ class Lab:
         self.backend = _choose_backend(backend)
         self.endpoint_url: str | None = None
         self._clients: dict[str, Any] = {}
-        self._clients_for: dict[tuple[str, ...], Any] = {}
+        self._clients_for: dict[tuple[str | None, ...], Any] = {}
         if self.backend == OFFLINE:
             _start_offline()
             self.account_id = OFFLINE_ACCOUNT_ID

@@ -484,7 +484,7 @@ class TokenInspector:
         others = {
             other
             for other_token in self.tokens.values()
-            if tokens.claims(other_token).get("token_use") == kinds.get(claims.get("token_use"))
+            if tokens.claims(other_token).get("token_use") == kinds.get(str(claims.get("token_use")))
             for other in tokens.claims(other_token)
         }
         own_kind = claims.get("token_use", "?")

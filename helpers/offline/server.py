@@ -58,7 +58,7 @@ _CREDENTIAL = re.compile(r"Credential=([^,\s]*)")
 def _dispatcher_class() -> type:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-    class Dispatcher(DomainDispatcherApplication):  # type: ignore[misc]
+    class Dispatcher(DomainDispatcherApplication):
         """moto's dispatcher, routing by the service called rather than the one the key is scoped to.
 
         moto picks the backend from the signature's credential scope; AWS answers at the
@@ -72,7 +72,7 @@ def _dispatcher_class() -> type:
             found = _CREDENTIAL.search(authorization)
             intended = self._called(environ)
             scope = found.group(1).split("/") if found else []
-            if intended and len(scope) == 5 and scope[3] != intended:
+            if found and intended and len(scope) == 5 and scope[3] != intended:
                 scope[3] = intended
                 rescoped = authorization.replace(found.group(0), "Credential=" + "/".join(scope), 1)
                 return super().infer_service_region_host({**environ, "HTTP_AUTHORIZATION": rescoped}, path)
@@ -163,5 +163,5 @@ def serve(port: int = 0, *, reset_state: bool = True) -> Server:
     server = make_server(_LOOPBACK, port, app, threaded=True, request_handler=MotoRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="offline-aws", daemon=True)
     thread.start()
-    host, bound_port = server.server_address[:2]
-    return Server(f"http://{host}:{bound_port}", server, thread)
+    bound_port = server.server_address[1]
+    return Server(f"http://{_LOOPBACK}:{bound_port}", server, thread)

@@ -118,7 +118,12 @@ class IdentityProvider:
         try:
             if jwt.get_unverified_header(token).get("kid") != self.kid:
                 raise TokenVerificationError(f"unknown kid for {self.issuer}")
-            options = {"verify_exp": False, "verify_iat": False, "verify_nbf": False, "verify_aud": False}
+            options: jwt.types.Options = {
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+                "verify_aud": False,
+            }
             return jwt.decode(token, self._key.public_key(), algorithms=[ALGORITHM], options=options)
         except jwt.PyJWTError as problem:
             raise TokenVerificationError(f"signature verification failed: {problem}") from None
