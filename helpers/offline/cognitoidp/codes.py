@@ -13,7 +13,6 @@ from __future__ import annotations
 import hmac
 
 from moto.cognitoidp.models import (
-    LEGACY_ACCOUNT_RECOVERY_MECHANISMS,
     CognitoIdpUser,
     CognitoIdpUserPool,
     CognitoIdpUserPoolClient,
@@ -71,10 +70,19 @@ def confirmation_channel(pool: CognitoIdpUserPool, user: CognitoIdpUser) -> Chan
     return None
 
 
+# A pool without AccountRecoverySetting recovers the legacy way: "In the absence of this setting,
+# Amazon Cognito uses the legacy behavior to determine the recovery method where SMS is preferred
+# over email" (API Reference, CreateUserPool AccountRecoverySetting).
+LEGACY_RECOVERY_MECHANISMS = (
+    {"Priority": 1, "Name": "verified_phone_number"},
+    {"Priority": 2, "Name": "verified_email"},
+)
+
+
 def recovery_channel(pool: CognitoIdpUserPool, user: CognitoIdpUser) -> Channel:
     """Where ForgotPassword sends its code: the first verified channel AccountRecoverySetting allows."""
     setting = pool.extended_config.get("AccountRecoverySetting") or {}
-    mechanisms = setting.get("RecoveryMechanisms") or LEGACY_ACCOUNT_RECOVERY_MECHANISMS
+    mechanisms = setting.get("RecoveryMechanisms") or LEGACY_RECOVERY_MECHANISMS
     attributes = user.attribute_lookup
     for mechanism in sorted(mechanisms, key=lambda m: m["Priority"]):
         if mechanism["Name"] == "admin_only":
