@@ -61,9 +61,16 @@ def installed() -> bool:
     return len(_patches) > 0
 
 
-def install() -> None:
-    """Apply every fix to moto (idempotent)."""
+def install(*, moto_suite: bool = False) -> None:
+    """Apply every fix to moto (idempotent).
+
+    `moto_suite=True` serves an existing moto test suite: IAM enforcement follows moto's own
+    switch (`INITIAL_NO_AUTH_ACTION_COUNT`; by default moto checks no credentials) and moto's
+    default fake credentials act as the account administrator. Everything else (user pools,
+    identity pools, STS, ...) behaves as AWS does in both modes.
+    """
     with _lock:
+        authorization.configure(moto_suite=moto_suite)
         if installed():
             return
         for feature in _FEATURES:
@@ -108,6 +115,7 @@ def uninstall() -> None:
     """Restore moto exactly as it was."""
     with _lock:
         _patches.undo_all()
+        authorization.configure(moto_suite=False)
 
 
 def reset() -> None:

@@ -15,6 +15,12 @@ not know the lab administrator. `install` replaces its single entry point,
 5. asks `iam.evaluate` and answers a denial in the service's own error shape (`exceptions`).
 
 Every decision is kept in a short log so a notebook can ask *why* (`decisionlog`).
+
+Two modes (`configure`): for the course, every request is authenticated and authorized, always.
+For an existing moto test suite (`engine.install(moto_suite=True)`), enforcement follows moto's
+own switch, as stock moto does: requests pass unchecked until `INITIAL_NO_AUTH_ACTION_COUNT` of
+them have (moto's default: never checked; `set_initial_no_auth_action_count(0)` checks all), and
+moto's default fake credentials act as the account administrator.
 Sources: IAM User Guide reference_policies_evaluation-logic and troubleshoot_access-denied.
 """
 
@@ -26,7 +32,7 @@ from .. import iam
 from ..patching import Patches
 from ..sts import assumerole, trust
 from . import decisionlog, exceptions, requestkeys, signatures
-from .callers import ADMIN_ACCESS_KEY_ID, ADMIN_SECRET_ACCESS_KEY, Caller, find_caller
+from .callers import ADMIN_ACCESS_KEY_ID, ADMIN_SECRET_ACCESS_KEY, Caller, find_caller, set_administrators
 from .decisionlog import ROUTES, recent_decisions
 
 __all__ = [
@@ -34,14 +40,41 @@ __all__ = [
     "ADMIN_SECRET_ACCESS_KEY",
     "ROUTES",
     "authorize",
+    "configure",
     "install",
     "recent_decisions",
     "reset",
 ]
 
 
+_follow_motos_switch = False
+
+
+def configure(*, moto_suite: bool) -> None:
+    """Enforce always (the course), or as moto's own switch says (an existing moto suite)."""
+    global _follow_motos_switch
+    _follow_motos_switch = moto_suite
+    set_administrators(with_motos_keys=moto_suite)
+
+
+def _unchecked_as_moto_would() -> bool:
+    """In a moto suite's mode: True (and counted, as moto counts) while moto checks nothing yet."""
+    from moto import settings
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    if (
+        not _follow_motos_switch
+        or ActionAuthenticatorMixin.request_count >= settings.INITIAL_NO_AUTH_ACTION_COUNT
+    ):
+        return False
+    ActionAuthenticatorMixin.request_count += 1
+    return True
+
+
 def authorize(response: Any, iam_request_cls: type, resource: str = "*") -> None:
     """Replacement for moto's `_authenticate_and_authorize_action`."""
+    if _unchecked_as_moto_would():
+        return
     service = signatures.called_service(response)
     scope = signatures.credential_scope(response)
     operation = requestkeys.operation(response, service)

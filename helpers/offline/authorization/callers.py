@@ -23,6 +23,21 @@ from .exceptions import credential_error
 
 ADMIN_ACCESS_KEY_ID = "testing"
 ADMIN_SECRET_ACCESS_KEY = "testing"
+# The fake credentials moto's `mock_aws` puts in the environment (moto.core.models.MockAWS). In the
+# mode for existing moto test suites they too act as the account administrator.
+MOTO_ACCESS_KEY_ID = "FOOBARKEY"
+MOTO_SECRET_ACCESS_KEY = "FOOBARSECRET"
+
+# Access key -> secret of the keys that act as the account administrator (`administrators()`).
+_administrators = {ADMIN_ACCESS_KEY_ID: ADMIN_SECRET_ACCESS_KEY}
+
+
+def set_administrators(*, with_motos_keys: bool) -> None:
+    """The lab's keys always; moto's default fake keys too when the engine serves a moto suite."""
+    _administrators.clear()
+    _administrators[ADMIN_ACCESS_KEY_ID] = ADMIN_SECRET_ACCESS_KEY
+    if with_motos_keys:
+        _administrators[MOTO_ACCESS_KEY_ID] = MOTO_SECRET_ACCESS_KEY
 
 
 @dataclass(frozen=True)
@@ -50,10 +65,10 @@ def find_caller(account_id: str, access_key_id: str, session_token: str | None, 
     """The caller holding `access_key_id`, or the credential error `service` answers."""
     from moto.iam.models import iam_backends
 
-    if access_key_id == ADMIN_ACCESS_KEY_ID:
+    if access_key_id in _administrators:
         return Caller(
             access_key_id,
-            ADMIN_SECRET_ACCESS_KEY,
+            _administrators[access_key_id],
             session_token,
             f"arn:aws:iam::{account_id}:root",
             "administrator",

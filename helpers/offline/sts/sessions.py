@@ -14,7 +14,6 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import clock
 from ..state import EngineState, StateDict
 
 
@@ -35,10 +34,6 @@ class Session:
     # Which call made it: "cognito-identity:GetCredentialsForIdentity",
     # "sts:AssumeRoleWithWebIdentity", ...
     source: str = ""
-
-    @property
-    def expired(self) -> bool:
-        return clock.now() >= self.expires_at
 
 
 class SessionState(EngineState):
