@@ -19,6 +19,7 @@ from typing import Any
 from . import (
     assumerole,
     authz,
+    awslambda,
     clock,
     identitypools,
     mailbox,
@@ -51,6 +52,8 @@ _FEATURES = (
     webidentity,
     propagation,
     resourcearns,
+    # Lambda functions run offline; its reset stops their processes.
+    awslambda,
 )
 
 _lock = threading.RLock()
@@ -113,6 +116,7 @@ def _mounting_routes(original: Callable[..., None]) -> Callable[..., None]:
 def uninstall() -> None:
     """Restore moto exactly as it was."""
     with _lock:
+        awslambda.reset()  # no function process may outlive the engine that runs it
         _patches.undo_all()
 
 
