@@ -134,9 +134,10 @@ class Environment:
             with zipfile.ZipFile(io.BytesIO(spec.code)) as archive:
                 archive.extractall(task_root)
             # -u: unbuffered, so log lines reach us as they are written; -P: the runtime's own
-            # folder is not on sys.path, where its neighbours would shadow the handler's modules.
+            # folder is not on sys.path, where its neighbours would shadow the handler's modules;
+            # -B: no __pycache__ in the task root, which is read-only on AWS.
             self._process = subprocess.Popen(
-                [sys.executable, "-u", "-P", str(RUNTIME)],
+                [sys.executable, "-u", "-P", "-B", str(RUNTIME)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -157,6 +158,10 @@ class Environment:
         for reader in self._readers:
             reader.start()
         self.alive = True
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
 
     # --- reading the child ---------------------------------------------------------------------
 
@@ -361,3 +366,9 @@ def stop_all() -> None:
         _idle.clear()
     for environment_ in every:
         environment_.stop()
+
+
+def process_ids() -> list[int]:
+    """The process ids of the running execution environments (what a reset must leave: none)."""
+    with _lock:
+        return sorted(environment_.pid for environment_ in _running)

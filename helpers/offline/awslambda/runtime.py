@@ -1,6 +1,6 @@
 """The Lambda runtime inside one offline execution environment (a child process of the engine).
 
-`executor.py` starts this file as a script, `python -u -P runtime.py`, with the function's code
+`executor.py` starts this file as a script, `python -u -P -B runtime.py`, with the function's code
 unzipped in LAMBDA_TASK_ROOT and the environment Lambda gives (`environment.py`). It imports
 nothing but the standard library, so the handler's process holds only what the handler imports.
 
@@ -82,7 +82,9 @@ def error_from_exception(
     frames = traceback.extract_tb(tb)
     while frames and frames[0].filename == _THIS_FILE:
         frames.pop(0)
-    return make_error(str(value), kind.__name__, traceback.format_list(frames), request_id)
+    # As tuples, as awslambdaric passes them: formatted without the column markers (~~~^^^).
+    plain = [(frame.filename, frame.lineno or 0, frame.name, frame.line) for frame in frames]
+    return make_error(str(value), kind.__name__, traceback.format_list(plain), request_id)
 
 
 def load_handler(handler: str) -> Handler:
