@@ -29,6 +29,7 @@ reports that as `Runtime.ExitError`.
 from __future__ import annotations
 
 import base64
+import contextlib
 import decimal
 import importlib
 import json
@@ -276,7 +277,7 @@ def handle(handler: Handler, request: dict[str, Any]) -> dict[str, Any]:
     global _request_id
     request_id = _request_id = request["request_id"]
     started = time.monotonic()
-    sys.stdout.write(f"START RequestId: {request_id} Version: {os.environ['AWS_LAMBDA_FUNCTION_VERSION']}\n")
+    _platform_log(f"START RequestId: {request_id} Version: {os.environ['AWS_LAMBDA_FUNCTION_VERSION']}\n")
     answer: dict[str, Any]
     try:
         context = LambdaContext(
@@ -297,16 +298,25 @@ def handle(handler: Handler, request: dict[str, Any]) -> dict[str, Any]:
         log_error(error)
         answer = {"type": "error", "error": error}
     duration_ms = (time.monotonic() - started) * 1000
-    sys.stdout.write(f"END RequestId: {request_id}\n")
-    sys.stdout.write(
+    _platform_log(
+        f"END RequestId: {request_id}\n"
         f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms\t"
         f"Billed Duration: {math.ceil(duration_ms)} ms\t"
         f"Memory Size: {os.environ['AWS_LAMBDA_FUNCTION_MEMORY_SIZE']} MB\t"
         f"Max Memory Used: {_max_memory_mb()} MB\t\n"
     )
-    sys.stdout.flush()
-    sys.stderr.flush()
     return answer
+
+
+def _platform_log(text: str) -> None:
+    """Lambda's own lines, straight to the log pipe (file descriptor 1), after what the handler
+    wrote: the parent reads an invocation's log up to its REPORT line, even if the handler replaced
+    `sys.stdout`."""
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        with contextlib.suppress(Exception):
+            if stream is not None:
+                stream.flush()
+    os.write(1, text.encode())
 
 
 def _send(channel: IO[str], message: dict[str, Any]) -> None:
