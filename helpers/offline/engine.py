@@ -19,6 +19,7 @@ from typing import Any
 
 from . import (
     authorization,
+    awslambda,
     clock,
     cognitoidentity,
     cognitoidp,
@@ -46,6 +47,8 @@ _FEATURES = (
     cognitoidp,
     cognitoidentity,
     propagation,
+    # Lambda functions run offline; its reset stops their processes.
+    awslambda,
 )
 
 _lock = threading.RLock()
@@ -114,6 +117,7 @@ def _mounting_routes(original: Callable[..., None]) -> Callable[..., None]:
 def uninstall() -> None:
     """Restore moto exactly as it was."""
     with _lock:
+        awslambda.reset()  # no function process may outlive the engine that runs it
         _patches.undo_all()
         authorization.configure(moto_suite=False)
 

@@ -1,0 +1,28 @@
+"""Lambda functions in Python, offline and without Docker: moto's Lambda made to run them as AWS does.
+
+`create_function` refuses what AWS refuses (a role Lambda cannot assume, a deprecated runtime) and
+what the lab does not model; `invoke` runs the handler in a warm child process per function with
+AWS's event, context and environment, including temporary credentials of the function's execution
+role, so the handler's own boto3 calls reach the same offline AWS and are decided as that role.
+`may_invoke` is the function's resource-based policy, for the services that invoke functions
+(API Gateway, Cognito triggers). What is modelled and what is not: helpers/offline/README.md.
+
+Modules: `responses` (the moto hooks), `configuration` (CreateFunction's checks), `executor` (the
+execution environments), `runtime` (the child's side), `environment` (its variables),
+`credentials` (the execution role's session), `endpoint` (where the handler's calls go),
+`permissions` (`may_invoke`), `exceptions`.
+"""
+
+from __future__ import annotations
+
+from . import endpoint, executor
+from .permissions import may_invoke
+from .responses import install
+
+__all__ = ["install", "may_invoke", "reset"]
+
+
+def reset() -> None:
+    """Stop every execution environment and the loopback endpoint (engine reset and uninstall)."""
+    executor.stop_all()
+    endpoint.stop()
