@@ -198,7 +198,7 @@ def test_a_decision_reaches_the_course_as_data(lab: Lab, alice: boto3.Session, d
     assert nearest.statement["Resource"] == f"arn:aws:s3:::{lab.bucket}/private/alice/*"
     assert nearest.resource_patterns == (f"arn:aws:s3:::{lab.bucket}/private/alice/*",)
 
-    lab.client(alice, "s3").get_object(Bucket=lab.bucket, Key="private/alice/a.txt")
+    lab.client(alice, "s3").put_object(Bucket=lab.bucket, Key="private/alice/record.txt", Body=b"mine")
     allowed = decision_log.newest(alice.get_credentials().access_key)
     assert (allowed.effect, allowed.error_code, allowed.reason) == ("Allow", None, "")
     assert [s.sid for s in allowed.deciding] == ["OwnPrivateObjects"]
