@@ -15,7 +15,6 @@ reads well and is the same on every run.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -80,11 +79,15 @@ def name_ids(text: str, principals: Sequence[Principal]) -> str:
     return text
 
 
-def _short_arn(text: str) -> str:
+def _short_arn(arn: str) -> str:
     """An ARN as a reader says it: `private/<id>/note.txt`, `table/notes`, `bucket notes`."""
-    text = re.sub(r"arn:aws:s3:::[^/\s,\]\"]+/", "", text)
-    text = re.sub(r"arn:aws:s3:::([^/\s,\]\"]+)", r"bucket \1", text)
-    return re.sub(r"arn:aws:dynamodb:[^:]*:\d*:(table/[^\s,\]]+)", r"\1", text)
+    service, _, rest = arn.removeprefix("arn:aws:").partition(":")
+    if service == "s3":
+        bucket, _, key = rest.removeprefix("::").partition("/")
+        return key if key else f"bucket {bucket}"
+    if service == "dynamodb":
+        return rest.split(":", 2)[-1]  # region:account:table/notes -> table/notes
+    return arn
 
 
 # --- the why, from the offline AWS's decision log ------------------------------------------------
@@ -161,11 +164,12 @@ def short_reason(decision: DecisionRecord) -> str:
 
 
 def _aws_reason(message: str) -> str:
-    """Real AWS's own reason, from its AccessDenied message."""
-    found = re.search(
-        r"(because no .* policy allows the \S+ action|with an explicit deny in .* policy)", message
-    )
-    return found[1] if found else message
+    """Real AWS's own reason: the tail of its AccessDenied message (IAM UG troubleshoot_access-denied:
+    "... because no <type> policy allows the <action> action" or "... with an explicit deny in ...")."""
+    for marker in (" because no ", " with an explicit deny in "):
+        if marker in message:
+            return marker.strip() + " " + message.split(marker, 1)[1]
+    return message
 
 
 # --- running calls ---------------------------------------------------------------------------------
@@ -210,6 +214,12 @@ class Matrix:
 
     def outcome(self, principal: str, operation: str) -> Outcome:
         return self.outcomes[(principal, operation)]
+
+    def with_rows_of(self, newer: Matrix) -> Matrix:
+        """This matrix with the rows `newer` has (some principals, the same columns) replaced."""
+        outcomes = dict(self.outcomes)
+        outcomes.update(newer.outcomes)
+        return Matrix(self.principals, self.operations, {**self.roles, **newer.roles}, outcomes, self.backend)
 
     def pattern(self) -> dict[str, str]:
         """Principal → its row as ✓/✗ marks, in column order (for tests and quick looks)."""

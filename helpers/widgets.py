@@ -385,7 +385,10 @@ class PolicyPlayground:
                 "The previous policy is still in force.",
             )
         identitypool.wait_for_iam(self.lab)
-        before, self.matrix = self.matrix, access.run_matrix(self.lab, self.principals, self.operations)
+        # Only callers acting as this role can see its policy change: re-run their rows alone.
+        affected = [p for p in self.principals if self.matrix.roles[p.name] == self.role_name]
+        rerun = access.run_matrix(self.lab, affected, self.operations, named=self.principals)
+        before, self.matrix = self.matrix, self.matrix.with_rows_of(rerun)
         self.grid.update(self.matrix)
         found = changes(before, self.matrix)
         summary = "Applied. " + (f"{len(found)} cell(s) changed:" if found else "No cell changed.")

@@ -161,6 +161,16 @@ def test_a_prepared_mistake_reruns_the_matrix_and_says_what_changed(
     assert _stored(course) == playground.original
 
 
+def test_apply_reruns_only_the_callers_of_the_changed_role(playground: widgets.PolicyPlayground) -> None:
+    """The guest acts as another role, so a change to the signed-in role's policy cannot change the
+    guest's row: it is kept, not called again."""
+    guest_before = {op: playground.matrix.outcome("guest", op) for op in playground.matrix.operations}
+    alice_before = playground.matrix.outcome("Alice", "scan")
+    playground.try_mistake("Scan added to OwnItems")
+    assert all(playground.matrix.outcome("guest", op) is was for op, was in guest_before.items())
+    assert playground.matrix.outcome("Alice", "scan") is not alice_before
+
+
 def test_invalid_json_is_refused_before_iam_and_the_policy_stays(
     course: SimpleNamespace, playground: widgets.PolicyPlayground
 ) -> None:
