@@ -263,6 +263,12 @@ class Lab:
             return 0.0
         return float(os.environ.get(ENV_IAM_SETTLE, "10"))
 
+    @property
+    def session(self) -> boto3.Session:
+        """The boto3 session every client of this lab comes from: one botocore loader, so each
+        service's model is read once per kernel, whoever the client acts as."""
+        return self._session
+
     def client(self, service: str) -> Any:
         """A boto3 client for `service` as the lab administrator (you, on real AWS)."""
         if service not in self._clients:

@@ -72,7 +72,9 @@ def cognito(lab: Lab, user_pool_id: str, client_id: str, username: str) -> pycog
     lab's client and those keys here, because with a local endpoint it would otherwise look for
     them at a URL that doesn't match the tokens' issuer.
     """
-    user = pycognito.Cognito(user_pool_id, client_id, user_pool_region=lab.region, username=username)
+    user = pycognito.Cognito(
+        user_pool_id, client_id, user_pool_region=lab.region, username=username, session=lab.session
+    )
     user.client = lab.client("cognito-idp")
     user.pool_jwk = requests.get(lab.jwks_url(user_pool_id), timeout=10).json()
     return user
