@@ -31,15 +31,6 @@ from helpers.lab import Lab, LabError
 from helpers.offline import clock, engine, propagation, server
 
 ACCOUNT = "123456789012"
-ENV = (
-    lab.ENV_BACKEND,
-    lab.ENV_ENDPOINT,
-    lab.ENV_ACCOUNT,
-    lab.ENV_LEARNER,
-    lab.ENV_EMAIL,
-    lab.ENV_AWS_ENDPOINT,
-    lab.ENV_IAM_SETTLE,
-)
 RUNNER_POLICY = json.loads(files("helpers").joinpath("runner_policy.json").read_text())
 TRUST_ACCOUNT = {
     "Version": "2012-10-17",
@@ -50,9 +41,8 @@ TRUST_ACCOUNT = {
 
 
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ENV:
-        monkeypatch.delenv(name, raising=False)
+def _each_test_starts_with_no_offline_aws() -> Iterator[None]:
+    """Most tests here choose where the lab's calls go (in-process, an endpoint, the real-AWS path)."""
     yield
     lab.stop_offline()
     propagation.reset()
