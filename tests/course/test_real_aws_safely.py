@@ -354,6 +354,7 @@ def test_offline_a_misconfigured_pool_is_shown_at_once_not_retried(monkeypatch: 
 # --- the real-AWS path against the offline endpoint acting as AWS ---------------------------------
 
 
+@pytest.mark.slow
 def test_the_course_runs_on_the_real_aws_path_with_only_the_runner_policy_and_leaves_nothing(
     endpoint: server.Server, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -401,6 +402,7 @@ def test_the_runner_policy_is_what_keeps_the_runner_in_its_lane(
         course_lab.client("s3").create_bucket(Bucket="someone-elses-bucket")
 
 
+@pytest.mark.slow
 def test_thirty_learners_set_up_and_tear_down_at_once_without_collision(
     endpoint: server.Server, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

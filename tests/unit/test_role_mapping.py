@@ -15,9 +15,9 @@ import helpers.offline
 def _load_alone(relative: str) -> ModuleType:
     """An engine module that needs nothing from its package, loaded from its file alone.
 
-    `rolemapping` is pure, but importing it by name runs `cognitoidentity/__init__.py`, which installs
-    the identity pool API and so imports moto; this tier must stay free of moto. The copy gets a name
-    of its own (dataclasses look their module up in `sys.modules`), never the engine's.
+    `rolemapping` is pure, but importing it by name runs `cognitoidentity/__init__.py`, which imports
+    the identity pool API's moto handlers; this tier must stay free of moto. The copy gets a name of
+    its own (dataclasses look their module up in `sys.modules`), never the engine's.
     """
     path = Path(helpers.offline.__file__).parent / relative
     name = f"_unit_tier_{path.stem}"
