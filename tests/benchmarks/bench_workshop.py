@@ -2,7 +2,7 @@
 
     python tests/benchmarks/bench_workshop.py [--learners 30] [--delay 1.0]
 
-The same workshop as tests/unit/test_real_aws_safely.py's thirty-learner test (which checks that
+The same workshop as tests/course/test_real_aws_safely.py's thirty-learner test (which checks that
 nobody collides and nothing is left, and asserts no time): one `python -m helpers serve` endpoint
 acting as AWS, IAM's propagation delay simulated, every learner an IAM user's caller holding only
 the runner policy on the real-AWS code path. It first measures one learner alone (setup of
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import boto3
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "course"))
 from test_real_aws_safely import ACCOUNT, RUNNER_POLICY, set_up_course
 
 from helpers import cleanup, lab

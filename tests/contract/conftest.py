@@ -12,7 +12,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.request import Request, urlopen
@@ -20,6 +20,7 @@ from urllib.request import Request, urlopen
 import boto3
 import pycognito
 import pytest
+from botocore.exceptions import ClientError
 
 from helpers.offline import clock, engine, server
 from helpers.offline.authorization import recent_decisions
@@ -224,3 +225,131 @@ def make_cognito(aws: Aws) -> Callable[..., pycognito.Cognito]:
         return cognito
 
     return make
+
+
+# --- what most modules build first: user pools, identity pools, roles -----------------------------
+
+
+@pytest.fixture
+def idp(aws: Aws) -> Any:
+    return aws.client("cognito-idp")
+
+
+@pytest.fixture
+def new_pool(aws: Aws, idp: Any) -> Iterator[Callable[..., str]]:
+    """Create user pools for one test and delete them afterwards (real AWS keeps them otherwise)."""
+    created: list[str] = []
+
+    def make(**settings: Any) -> str:
+        pool_id = idp.create_user_pool(PoolName=aws.unique("pool"), **settings)["UserPool"]["Id"]
+        created.append(pool_id)
+        return pool_id
+
+    yield make
+    for pool_id in created:
+        idp.delete_user_pool(UserPoolId=pool_id)
+
+
+@dataclass
+class Build:
+    """The administrator's clients for the current AWS, and what a module builds with them before
+    its tests: user pools whose users sign in with a password, identity pools, roles and IAM OpenID
+    Connect providers. `build` deletes them all when the module ends (real AWS keeps them otherwise)."""
+
+    aws: Aws
+    idp: Any = field(init=False)
+    ci: Any = field(init=False)
+    iam: Any = field(init=False)
+    sts: Any = field(init=False)
+    account: str = field(init=False)
+    _user_pools: list[str] = field(default_factory=list)
+    _identity_pools: list[str] = field(default_factory=list)
+    _roles: list[str] = field(default_factory=list)
+    _oidc_providers: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.idp, self.ci = self.aws.client("cognito-idp"), self.aws.client("cognito-identity")
+        self.iam, self.sts = self.aws.client("iam"), self.aws.client("sts")
+        self.account = self.sts.get_caller_identity()["Account"]
+
+    def user_pool(
+        self, users: tuple[str, ...], password: str, flows: tuple[str, ...] = ("ALLOW_USER_PASSWORD_AUTH",)
+    ) -> tuple[str, str]:
+        """A user pool, its app client `app` with `flows`, and `users` confirmed with `password`."""
+        pool_id = self.idp.create_user_pool(PoolName=self.aws.unique("up"))["UserPool"]["Id"]
+        self._user_pools.append(pool_id)
+        client_id = self.app_client(pool_id, flows)
+        for username in users:
+            self.idp.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
+            self.idp.admin_set_user_password(
+                UserPoolId=pool_id, Username=username, Password=password, Permanent=True
+            )
+        return pool_id, client_id
+
+    def app_client(self, pool_id: str, flows: tuple[str, ...], name: str = "app") -> str:
+        created = self.idp.create_user_pool_client(
+            UserPoolId=pool_id, ClientName=name, ExplicitAuthFlows=list(flows)
+        )
+        return str(created["UserPoolClient"]["ClientId"])
+
+    def provider(self, user_pool_id: str) -> str:
+        """The user pool's name as an identity pool knows it (its Logins key)."""
+        return f"cognito-idp.{self.aws.region}.amazonaws.com/{user_pool_id}"
+
+    def identity_pool(self, **settings: Any) -> str:
+        """An identity pool that admits guests and the basic flow; `settings` add to or override that."""
+        params: dict[str, Any] = {
+            "IdentityPoolName": self.aws.unique("ip").replace("-", "_"),
+            "AllowUnauthenticatedIdentities": True,
+            "AllowClassicFlow": True,
+            **settings,
+        }
+        pool_id = str(self.ci.create_identity_pool(**params)["IdentityPoolId"])
+        self._identity_pools.append(pool_id)
+        return pool_id
+
+    def role(self, trust: dict[str, Any] | str, **settings: Any) -> str:
+        """A role with this trust policy (a dict or its JSON); its ARN."""
+        name = self.aws.unique("role")
+        document = trust if isinstance(trust, str) else json.dumps(trust)
+        created = self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=document, **settings)
+        self._roles.append(name)
+        return str(created["Role"]["Arn"])
+
+    def oidc_provider(self, url: str, client_id: str, thumbprint: str) -> str:
+        """An IAM OpenID Connect provider; its ARN."""
+        arn = self.iam.create_open_id_connect_provider(
+            Url=url, ClientIDList=[client_id], ThumbprintList=[thumbprint]
+        )["OpenIDConnectProviderArn"]
+        self._oidc_providers.append(arn)
+        return str(arn)
+
+    def client_with(self, service: str, credentials: dict[str, Any]) -> Any:
+        """A client acting with temporary credentials, as Cognito Identity (`SecretKey`) or STS
+        (`SecretAccessKey`) hands them out."""
+        return self.aws.client(
+            service,
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials.get("SecretKey") or credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+        )
+
+    def delete_all(self) -> None:
+        for pool_id in self._identity_pools:
+            with suppress(ClientError):  # some tests delete their pool
+                self.ci.delete_identity_pool(IdentityPoolId=pool_id)
+        for name in self._roles:
+            for policy in self.iam.list_role_policies(RoleName=name)["PolicyNames"]:
+                self.iam.delete_role_policy(RoleName=name, PolicyName=policy)
+            self.iam.delete_role(RoleName=name)
+        for arn in self._oidc_providers:
+            self.iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+        for pool_id in self._user_pools:
+            self.idp.delete_user_pool(UserPoolId=pool_id)
+
+
+@pytest.fixture(scope="module")
+def build(aws: Aws) -> Iterator[Build]:
+    built = Build(aws)
+    yield built
+    built.delete_all()

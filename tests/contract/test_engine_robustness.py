@@ -204,36 +204,28 @@ def test_odd_dynamodb_requests_never_fail_as_server_errors(
 class Federated:
     """A user pool, an identity pool that trusts it, and one real ID and access token."""
 
-    def __init__(self, aws: Any) -> None:
-        idp, identity = aws.client("cognito-idp"), aws.client("cognito-identity")
-        self.idp, self.identity = idp, identity
-        self.pool_id = idp.create_user_pool(PoolName=aws.unique("fuzz-users"))["UserPool"]["Id"]
-        client_id = idp.create_user_pool_client(
-            UserPoolId=self.pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
-        )["UserPoolClient"]["ClientId"]
-        idp.admin_create_user(UserPoolId=self.pool_id, Username="alice", MessageAction="SUPPRESS")
-        idp.admin_set_user_password(
-            UserPoolId=self.pool_id, Username="alice", Password="Corr3ct-Horse!", Permanent=True
-        )
-        tokens = idp.initiate_auth(
+    def __init__(self, build: Any) -> None:
+        self.idp, self.identity = build.idp, build.ci
+        self.pool_id, client_id = build.user_pool(("alice",), "Corr3ct-Horse!")
+        tokens = self.idp.initiate_auth(
             ClientId=client_id,
             AuthFlow="USER_PASSWORD_AUTH",
             AuthParameters={"USERNAME": "alice", "PASSWORD": "Corr3ct-Horse!"},
         )["AuthenticationResult"]
         self.id_token, self.access_token = tokens["IdToken"], tokens["AccessToken"]
-        self.provider = f"cognito-idp.{aws.region}.amazonaws.com/{self.pool_id}"
-        self.identity_pool_id = identity.create_identity_pool(
-            IdentityPoolName=aws.unique("fuzz").replace("-", "_"),
+        self.provider = build.provider(self.pool_id)
+        self.identity_pool_id = build.identity_pool(
             AllowUnauthenticatedIdentities=False,
+            AllowClassicFlow=False,
             CognitoIdentityProviders=[{"ProviderName": self.provider, "ClientId": client_id}],
-        )["IdentityPoolId"]
+        )
 
 
 @pytest.fixture(scope="module")
-def federated(aws: Any) -> Federated:
+def federated(aws: Any, build: Any) -> Federated:
     if aws.mode == "real":
         pytest.skip("property tests make hundreds of calls: offline only")
-    return Federated(aws)
+    return Federated(build)
 
 
 def _mutated(token: str, position: int, replacement: str) -> str:

@@ -16,11 +16,10 @@ exists in this process.
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import jwt
@@ -73,28 +72,17 @@ def pool_trust(pool_id: str, amr: str) -> dict[str, Any]:
     }
 
 
-@dataclass
 class Federation:
-    """A user pool with a user, and helpers for identity pools and roles."""
+    """A user pool with alice and bob, who sign in with PASSWORD, and the identity pools and roles
+    the tests build on it (with conftest's `build`, which deletes them all afterwards)."""
 
-    aws: Any
-    idp: Any
-    ci: Any
-    iam: Any
-    sts: Any
-    account: str
-    user_pool_id: str = ""
-    client_id: str = ""
-    identity_pools: list[str] = field(default_factory=list)
-    roles: list[str] = field(default_factory=list)
-    oidc_providers: list[str] = field(default_factory=list)
-
-    @property
-    def user_pool_provider(self) -> str:
-        return f"cognito-idp.{self.aws.region}.amazonaws.com/{self.user_pool_id}"
+    def __init__(self, build: Any, user_pool_id: str, client_id: str) -> None:
+        self.build, self.user_pool_id, self.client_id = build, user_pool_id, client_id
+        self.ci, self.iam, self.sts = build.ci, build.iam, build.sts
+        self.user_pool_provider = build.provider(user_pool_id)
 
     def user_pool_login(self, username: str) -> dict[str, str]:
-        result = self.idp.initiate_auth(
+        result = self.build.idp.initiate_auth(
             ClientId=self.client_id,
             AuthFlow="USER_PASSWORD_AUTH",
             AuthParameters={"USERNAME": username, "PASSWORD": PASSWORD},
@@ -102,21 +90,10 @@ class Federation:
         return {self.user_pool_provider: result["AuthenticationResult"]["IdToken"]}
 
     def identity_pool(self, **settings: Any) -> str:
-        params: dict[str, Any] = {
-            "IdentityPoolName": self.aws.unique("fed").replace("-", "_"),
-            "AllowUnauthenticatedIdentities": True,
-            "AllowClassicFlow": True,
-        }
-        params.update(settings)
-        pool_id = self.ci.create_identity_pool(**params)["IdentityPoolId"]
-        self.identity_pools.append(pool_id)
-        return pool_id
+        return str(self.build.identity_pool(**settings))
 
     def role(self, trust: dict[str, Any]) -> str:
-        name = self.aws.unique("role")
-        arn = self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-        self.roles.append(name)
-        return arn
+        return str(self.build.role(trust))
 
     def with_roles(self, pool_id: str) -> tuple[str, str]:
         auth = self.role(pool_trust(pool_id, "authenticated"))
@@ -128,49 +105,13 @@ class Federation:
 
     def assumed_role(self, credentials: dict[str, Any]) -> str:
         """The role name in the caller ARN of these credentials."""
-        client = self.aws.client(
-            "sts",
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=credentials.get("SecretKey") or credentials["SecretAccessKey"],
-            aws_session_token=credentials["SessionToken"],
-        )
-        return client.get_caller_identity()["Arn"].split("/")[1]
-
-    def cleanup(self) -> None:
-        for pool_id in self.identity_pools:
-            with contextlib.suppress(ClientError):
-                self.ci.delete_identity_pool(IdentityPoolId=pool_id)
-        for name in self.roles:
-            self.iam.delete_role(RoleName=name)
-        for arn in self.oidc_providers:
-            self.iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=arn)
-        self.idp.delete_user_pool(UserPoolId=self.user_pool_id)
+        caller = self.build.client_with("sts", credentials).get_caller_identity()
+        return str(caller["Arn"].split("/")[1])
 
 
 @pytest.fixture(scope="module")
-def fed(aws: Any) -> Iterator[Federation]:
-    sts = aws.client("sts")
-    built = Federation(
-        aws,
-        aws.client("cognito-idp"),
-        aws.client("cognito-identity"),
-        aws.client("iam"),
-        sts,
-        sts.get_caller_identity()["Account"],
-    )
-    built.user_pool_id = built.idp.create_user_pool(PoolName=aws.unique("up"))["UserPool"]["Id"]
-    built.client_id = built.idp.create_user_pool_client(
-        UserPoolId=built.user_pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
-    )["UserPoolClient"]["ClientId"]
-    for username in ("alice", "bob"):
-        built.idp.admin_create_user(
-            UserPoolId=built.user_pool_id, Username=username, MessageAction="SUPPRESS"
-        )
-        built.idp.admin_set_user_password(
-            UserPoolId=built.user_pool_id, Username=username, Password=PASSWORD, Permanent=True
-        )
-    yield built
-    built.cleanup()
+def fed(build: Any) -> Federation:
+    return Federation(build, *build.user_pool(("alice", "bob"), PASSWORD))
 
 
 @dataclass
@@ -215,14 +156,11 @@ class OidcSetup:
 
 
 @pytest.fixture(scope="module")
-def oidc_setup(aws: Any, fed: Federation) -> OidcSetup:
+def oidc_setup(aws: Any, build: Any, fed: Federation) -> OidcSetup:
     """The offline provider registered in IAM, and a pool trusting it and the user pool."""
     if aws.mode == "real":
         pytest.skip("AWS cannot fetch the keys of the lab's offline identity provider")
-    arn = fed.iam.create_open_id_connect_provider(
-        Url=ISSUER, ClientIDList=[CLIENT], ThumbprintList=[THUMBPRINT]
-    )["OpenIDConnectProviderArn"]
-    fed.oidc_providers.append(arn)
+    arn = build.oidc_provider(ISSUER, CLIENT, THUMBPRINT)
     pool_id = fed.identity_pool(
         OpenIdConnectProviderARNs=[arn],
         CognitoIdentityProviders=[{"ProviderName": fed.user_pool_provider, "ClientId": fed.client_id}],
@@ -357,14 +295,11 @@ def test_logins_key_must_be_the_issuer(
 
 
 def test_oidc_provider_the_pool_does_not_trust(
-    fed: Federation, oidc_setup: OidcSetup, offline_idp: OfflineIdentityProvider
+    build: Any, fed: Federation, oidc_setup: OidcSetup, offline_idp: OfflineIdentityProvider
 ) -> None:
     """A provider registered in IAM but not added to the pool: "Token is not from a
     supported provider of this identity pool." (amazon-cognito-identity-js#153)."""
-    partner = fed.iam.create_open_id_connect_provider(
-        Url=PARTNER_ISSUER, ClientIDList=[CLIENT], ThumbprintList=[THUMBPRINT]
-    )["OpenIDConnectProviderArn"]
-    fed.oidc_providers.append(partner)
+    build.oidc_provider(PARTNER_ISSUER, CLIENT, THUMBPRINT)
     token = offline_idp.token("alice", issuer=PARTNER_ISSUER)
     with pytest.raises(ClientError) as raised:
         fed.ci.get_id(IdentityPoolId=oidc_setup.pool_id, Logins={"login.partner.example": token})

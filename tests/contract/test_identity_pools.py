@@ -9,11 +9,8 @@ do not depend on SRP.
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -62,31 +59,18 @@ def trust_policy(pool_id: str, amr: str, actions: tuple[str, ...] = (TRUST_ACTIO
     )
 
 
-@dataclass
 class Lab:
-    """Two user pools, their users, and helpers to build identity pools and roles."""
+    """Two user pools and their users, who sign in with PASSWORD, and helpers to build identity pools
+    and roles on them (with conftest's `build`, which deletes them all afterwards)."""
 
-    aws: Any
-    idp: Any
-    ci: Any
-    iam: Any
-    sts: Any
-    account: str
-    pool_id: str = ""
-    client_id: str = ""
-    unlisted_client_id: str = ""
-    other_pool_id: str = ""
-    other_client_id: str = ""
-    identity_pools: list[str] = field(default_factory=list)
-    roles: list[str] = field(default_factory=list)
-
-    @property
-    def provider(self) -> str:
-        return f"cognito-idp.{self.aws.region}.amazonaws.com/{self.pool_id}"
-
-    @property
-    def other_provider(self) -> str:
-        return f"cognito-idp.{self.aws.region}.amazonaws.com/{self.other_pool_id}"
+    def __init__(self, build: Any) -> None:
+        self.build, self.aws, self.account = build, build.aws, build.account
+        self.idp, self.ci, self.iam, self.sts = build.idp, build.ci, build.iam, build.sts
+        flows = ("ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+        self.pool_id, self.client_id = build.user_pool(("alice", "bob", "dave", "erin"), PASSWORD, flows)
+        self.unlisted_client_id = build.app_client(self.pool_id, ("ALLOW_USER_PASSWORD_AUTH",), "unlisted")
+        self.other_pool_id, self.other_client_id = build.user_pool(("carol",), PASSWORD, flows)
+        self.provider, self.other_provider = build.provider(self.pool_id), build.provider(self.other_pool_id)
 
     def tokens(self, username: str, pool_id: str = "", client_id: str = "") -> dict[str, str]:
         result = self.idp.initiate_auth(
@@ -101,16 +85,8 @@ class Lab:
 
     def identity_pool(self, **settings: Any) -> str:
         """A pool trusting the main user pool and client; `settings` override the defaults."""
-        params: dict[str, Any] = {
-            "IdentityPoolName": self.aws.unique("ip").replace("-", "_"),
-            "AllowUnauthenticatedIdentities": True,
-            "AllowClassicFlow": True,
-            "CognitoIdentityProviders": [{"ProviderName": self.provider, "ClientId": self.client_id}],
-        }
-        params.update(settings)
-        pool_id = self.ci.create_identity_pool(**params)["IdentityPoolId"]
-        self.identity_pools.append(pool_id)
-        return pool_id
+        providers = [{"ProviderName": self.provider, "ClientId": self.client_id}]
+        return str(self.build.identity_pool(**{"CognitoIdentityProviders": providers, **settings}))
 
     def role(
         self,
@@ -118,17 +94,13 @@ class Lab:
         allow: tuple[str, ...] = ("iam:ListRoles", "s3:ListAllMyBuckets"),
         max_session: int = 3600,
     ) -> str:
-        name = self.aws.unique("role")
-        arn = self.iam.create_role(
-            RoleName=name, AssumeRolePolicyDocument=trust, MaxSessionDuration=max_session
-        )["Role"]["Arn"]
-        self.roles.append(name)
+        arn = str(self.build.role(trust, MaxSessionDuration=max_session))
         permissions = {
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow", "Action": list(allow), "Resource": "*"}],
         }
         self.iam.put_role_policy(
-            RoleName=name, PolicyName="permissions", PolicyDocument=json.dumps(permissions)
+            RoleName=arn.split("/")[-1], PolicyName="permissions", PolicyDocument=json.dumps(permissions)
         )
         return arn
 
@@ -143,58 +115,12 @@ class Lab:
         return pool_id, auth, unauth
 
     def client_with(self, service: str, credentials: dict[str, Any]) -> Any:
-        secret = credentials.get("SecretKey") or credentials["SecretAccessKey"]
-        return self.aws.client(
-            service,
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=secret,
-            aws_session_token=credentials["SessionToken"],
-        )
-
-    def cleanup(self) -> None:
-        for pool_id in self.identity_pools:
-            with contextlib.suppress(ClientError):  # some tests delete their pool
-                self.ci.delete_identity_pool(IdentityPoolId=pool_id)
-        for name in self.roles:
-            self.iam.delete_role_policy(RoleName=name, PolicyName="permissions")
-            self.iam.delete_role(RoleName=name)
-        for pool_id in (self.pool_id, self.other_pool_id):
-            self.idp.delete_user_pool(UserPoolId=pool_id)
-
-
-def _user_pool(lab: Lab, users: tuple[str, ...]) -> tuple[str, str]:
-    pool_id = lab.idp.create_user_pool(PoolName=lab.aws.unique("up"))["UserPool"]["Id"]
-    client_id = lab.idp.create_user_pool_client(
-        UserPoolId=pool_id,
-        ClientName="app",
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    )["UserPoolClient"]["ClientId"]
-    for username in users:
-        lab.idp.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
-        lab.idp.admin_set_user_password(
-            UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True
-        )
-    return pool_id, client_id
+        return self.build.client_with(service, credentials)
 
 
 @pytest.fixture(scope="module")
-def lab(aws: Any) -> Iterator[Lab]:
-    sts = aws.client("sts")
-    built = Lab(
-        aws,
-        aws.client("cognito-idp"),
-        aws.client("cognito-identity"),
-        aws.client("iam"),
-        sts,
-        sts.get_caller_identity()["Account"],
-    )
-    built.pool_id, built.client_id = _user_pool(built, ("alice", "bob", "dave", "erin"))
-    built.unlisted_client_id = built.idp.create_user_pool_client(
-        UserPoolId=built.pool_id, ClientName="unlisted", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
-    )["UserPoolClient"]["ClientId"]
-    built.other_pool_id, built.other_client_id = _user_pool(built, ("carol",))
-    yield built
-    built.cleanup()
+def lab(build: Any) -> Lab:
+    return Lab(build)
 
 
 # --- pool configuration ---------------------------------------------------------------------

@@ -18,7 +18,7 @@ padok-team/cognito-scanner#6, aws/aws-sdk-js#1319 and #3603).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import jwt
@@ -33,18 +33,9 @@ UNAUTHORIZED = ("NotAuthorizedException", "A client attempted to write unauthori
 
 
 @pytest.fixture
-def idp(aws: Any) -> Any:
-    return aws.client("cognito-idp")
-
-
-@pytest.fixture
-def pool(aws: Any, idp: Any) -> Iterator[str]:
+def pool(new_pool: Callable[..., str]) -> str:
     """A pool with an optional email and a custom `department` attribute."""
-    pool_id = idp.create_user_pool(
-        PoolName=aws.unique("attributes"), Schema=[EMAIL_SCHEMA, DEPARTMENT_SCHEMA]
-    )["UserPool"]["Id"]
-    yield pool_id
-    idp.delete_user_pool(UserPoolId=pool_id)
+    return new_pool(Schema=[EMAIL_SCHEMA, DEPARTMENT_SCHEMA])
 
 
 def _client(idp: Any, pool_id: str, **settings: Any) -> str:

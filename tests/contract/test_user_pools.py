@@ -12,7 +12,7 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pycognito
@@ -38,26 +38,6 @@ def _secret_hash(username: str, client: dict[str, Any]) -> str:
         client["ClientSecret"].encode(), (username + client["ClientId"]).encode(), hashlib.sha256
     ).digest()
     return base64.b64encode(digest).decode()
-
-
-@pytest.fixture
-def idp(aws: Any) -> Any:
-    return aws.client("cognito-idp")
-
-
-@pytest.fixture
-def new_pool(aws: Any, idp: Any) -> Iterator[Callable[..., str]]:
-    """Create user pools for one test and delete them afterwards (real AWS keeps them otherwise)."""
-    created: list[str] = []
-
-    def make(**settings: Any) -> str:
-        pool_id = idp.create_user_pool(PoolName=aws.unique("pool"), **settings)["UserPool"]["Id"]
-        created.append(pool_id)
-        return pool_id
-
-    yield make
-    for pool_id in created:
-        idp.delete_user_pool(UserPoolId=pool_id)
 
 
 def _client(idp: Any, pool_id: str, **settings: Any) -> dict[str, Any]:

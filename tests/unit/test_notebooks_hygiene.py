@@ -8,19 +8,15 @@ cells marked NBVAL_CHECK_OUTPUT.
 
 from __future__ import annotations
 
-import ast
 import base64
 import json
 import re
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import nbformat
 import pytest
 from nbformat import NotebookNode
-
-from helpers import userpool
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -133,32 +129,3 @@ def test_welcome_shows_the_same_diagram_as_diagrams_folder() -> None:
 
     notebook = _markdown(_read(ROOT / "notebooks" / "00_welcome.ipynb"))
     assert mermaid(notebook) == mermaid((ROOT / "diagrams" / "two-pools.md").read_text())
-
-
-def _call_keywords(path: Path, method: str) -> dict[str, Any]:
-    """The keyword arguments of the notebook's `idp.<method>(...)` call: literals, or ... for a variable."""
-    for cell in _code_cells(_read(path)):
-        for node in ast.walk(ast.parse(cell.source)):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == method:
-                variables = (ast.Name, ast.Attribute)
-                return {
-                    k.arg: ... if isinstance(k.value, variables) else ast.literal_eval(k.value)
-                    for k in node.keywords
-                }
-    raise AssertionError(f"no {method} call in {path.name}")
-
-
-def test_notebook_01_creates_the_pool_and_client_that_later_notebooks_ensure() -> None:
-    """ensure_signed_in_user redoes 01's steps for later notebooks: the settings must be the same."""
-    path = ROOT / "notebooks" / "01_user_pool.ipynb"
-    # The name and tags come from variables in the notebook, so any stand-in lab will do here.
-    lab = SimpleNamespace(name=lambda base: base, tags={})
-    for method, request in (
-        ("create_user_pool", userpool.pool_request(lab)),  # type: ignore[arg-type]
-        ("create_user_pool_client", userpool.client_request("pool-id")),
-    ):
-        shown = _call_keywords(path, method)
-        assert set(shown) == set(request)
-        literal = {name: value for name, value in shown.items() if value is not ...}
-        assert literal == {name: request[name] for name in literal}
-        assert len(literal) >= len(request) - 2  # only names, ids and tags come from variables

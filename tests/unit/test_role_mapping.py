@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
 import pytest
 
-from helpers.offline.cognitoidentity import rolemapping
-from helpers.offline.cognitoidentity.rolemapping import Resolution, Rule
+import helpers.offline
+
+
+def _load_alone(relative: str) -> ModuleType:
+    """An engine module that needs nothing from its package, loaded from its file alone.
+
+    `rolemapping` is pure, but importing it by name runs `cognitoidentity/__init__.py`, which imports
+    the identity pool API's moto handlers; this tier must stay free of moto. The copy gets a name of
+    its own (dataclasses look their module up in `sys.modules`), never the engine's.
+    """
+    path = Path(helpers.offline.__file__).parent / relative
+    name = f"_unit_tier_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = sys.modules[name] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+rolemapping = _load_alone("cognitoidentity/rolemapping.py")
+Resolution, Rule = rolemapping.Resolution, rolemapping.Rule
 
 DEFAULT = "arn:aws:iam::123456789012:role/authenticated"
 ADMIN = "arn:aws:iam::123456789012:role/admin"

@@ -5,16 +5,14 @@ and the gallery's own resources are found again on a second run."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import gallery, lab
+from helpers import gallery
 from helpers.lab import Lab
-from helpers.offline import engine
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / f"{gallery.NOTEBOOK}.ipynb"
@@ -151,17 +149,6 @@ def test_which_finds_every_row_a_message_could_be() -> None:
 
 
 # --- the gallery's resources, offline ---------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def offline() -> Iterator[Lab]:
-    with pytest.MonkeyPatch.context() as patch:
-        for name in (lab.ENV_BACKEND, lab.ENV_ENDPOINT, lab.ENV_ACCOUNT, lab.ENV_LEARNER, lab.ENV_EMAIL):
-            patch.delenv(name, raising=False)
-        course_lab = Lab("test_gallery")
-        engine.reset()
-        yield course_lab
-    lab.stop_offline()
 
 
 def test_ensure_gallery_builds_each_pool_for_its_mistake_and_finds_it_again(

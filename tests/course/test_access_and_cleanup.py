@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -21,7 +20,7 @@ from botocore.exceptions import ClientError
 
 from helpers import access, cleanup, identitypool, lab, policies, quiz, storage, tokens, userpool
 from helpers.lab import Lab
-from helpers.offline import engine, iam, server
+from helpers.offline import iam, server
 from helpers.offline.iam import decisions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,27 +44,6 @@ EXPECTED_PATTERN = {
     "Alice": "✓✓✗✓✗✓✓✓✗✗",
     "Bob": "✓✓✓✓✗✓✓✓✓✗",
 }
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _clean_environment_and_stop_afterwards() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        for name in (lab.ENV_BACKEND, lab.ENV_ENDPOINT, lab.ENV_ACCOUNT, lab.ENV_LEARNER, lab.ENV_EMAIL):
-            patch.delenv(name, raising=False)
-        yield
-    lab.stop_offline()
-
-
-def _fresh_lab(notebook: str = "test_access") -> Lab:
-    """A lab on this process's offline AWS, emptied."""
-    offline = Lab(notebook)
-    engine.reset()
-    return offline
-
-
-@pytest.fixture
-def offline() -> Lab:
-    return _fresh_lab()
 
 
 def _key(identity_id: str, note_id: str) -> dict[str, Any]:
@@ -126,9 +104,9 @@ def build_course(course_lab: Lab) -> SimpleNamespace:
 
 
 @pytest.fixture(scope="module")
-def course() -> SimpleNamespace:
+def course(module_lab: Lab) -> SimpleNamespace:
     """Built once for the read-only matrix tests (signing in takes a moment)."""
-    built = build_course(_fresh_lab("test_matrix"))
+    built = build_course(module_lab)
     built.matrix = access.run_matrix(built.lab, [built.guest, built.alice, built.bob], built.operations)
     return built
 
@@ -381,6 +359,20 @@ def _agrees(shown: dict[str, Any], request: dict[str, Any]) -> None:
     assert set(shown) == set(request)
     literal = {name: value for name, value in shown.items() if value is not ...}
     assert literal == {name: request[name] for name in literal}
+
+
+def test_notebook_01_creates_the_pool_and_client_that_later_notebooks_ensure() -> None:
+    """ensure_signed_in_user redoes 01's steps for later notebooks: the settings must be the same."""
+    # The name and tags come from variables in the notebook, so any stand-in lab will do here.
+    stand_in = SimpleNamespace(name=lambda base: base, tags={})
+    for method, request in (
+        ("create_user_pool", userpool.pool_request(stand_in)),  # type: ignore[arg-type]
+        ("create_user_pool_client", userpool.client_request("pool-id")),
+    ):
+        shown = _call_keywords("01_user_pool.ipynb", method)
+        _agrees(shown, request)
+        literal = {name: value for name, value in shown.items() if value is not ...}
+        assert len(literal) >= len(request) - 2  # only names, ids and tags come from variables
 
 
 def test_notebook_03_creates_the_identity_pool_that_later_notebooks_ensure() -> None:

@@ -31,15 +31,6 @@ from helpers.lab import Lab, LabError
 from helpers.offline import clock, engine, propagation, server
 
 ACCOUNT = "123456789012"
-ENV = (
-    lab.ENV_BACKEND,
-    lab.ENV_ENDPOINT,
-    lab.ENV_ACCOUNT,
-    lab.ENV_LEARNER,
-    lab.ENV_EMAIL,
-    lab.ENV_AWS_ENDPOINT,
-    lab.ENV_IAM_SETTLE,
-)
 RUNNER_POLICY = json.loads(files("helpers").joinpath("runner_policy.json").read_text())
 TRUST_ACCOUNT = {
     "Version": "2012-10-17",
@@ -50,9 +41,8 @@ TRUST_ACCOUNT = {
 
 
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ENV:
-        monkeypatch.delenv(name, raising=False)
+def _each_test_starts_with_no_offline_aws() -> Iterator[None]:
+    """Most tests here choose where the lab's calls go (in-process, an endpoint, the real-AWS path)."""
     yield
     lab.stop_offline()
     propagation.reset()
@@ -364,6 +354,7 @@ def test_offline_a_misconfigured_pool_is_shown_at_once_not_retried(monkeypatch: 
 # --- the real-AWS path against the offline endpoint acting as AWS ---------------------------------
 
 
+@pytest.mark.slow
 def test_the_course_runs_on_the_real_aws_path_with_only_the_runner_policy_and_leaves_nothing(
     endpoint: server.Server, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -411,6 +402,7 @@ def test_the_runner_policy_is_what_keeps_the_runner_in_its_lane(
         course_lab.client("s3").create_bucket(Bucket="someone-elses-bucket")
 
 
+@pytest.mark.slow
 def test_thirty_learners_set_up_and_tear_down_at_once_without_collision(
     endpoint: server.Server, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

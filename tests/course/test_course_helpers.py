@@ -32,26 +32,6 @@ TRUST_ACCOUNT = {
 
 
 @pytest.fixture
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (lab.ENV_BACKEND, lab.ENV_ENDPOINT, lab.ENV_ACCOUNT, lab.ENV_LEARNER, lab.ENV_EMAIL):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_the_offline_aws_afterwards() -> Iterator[None]:
-    yield
-    lab.stop_offline()
-
-
-@pytest.fixture
-def offline(clean_environment: None) -> Lab:
-    """A lab on this process's offline AWS (started once, as in a kernel), emptied for each test."""
-    offline_lab = Lab("test_course_helpers")
-    engine.reset()
-    return offline_lab
-
-
-@pytest.fixture
 def alice(offline: Lab) -> userpool.SignedInUser:
     return userpool.ensure_signed_in_user(offline, "alice")
 
@@ -64,7 +44,7 @@ def _client_error(code: str, message: str) -> ClientError:
 
 
 def test_offline_is_the_default_and_says_so_before_any_call(
-    clean_environment: None, offline: Lab, capsys: pytest.CaptureFixture[str]
+    offline: Lab, capsys: pytest.CaptureFixture[str]
 ) -> None:
     again = Lab("another")
     assert (offline.backend, again.backend) == ("offline", "offline")
@@ -79,15 +59,13 @@ def test_the_offline_aws_survives_a_new_lab_like_rerunning_a_cell(offline: Lab) 
     assert Lab("rerun").find_user_pool("cognito-lab-survivor") == pool_id
 
 
-def test_an_unknown_backend_is_refused(clean_environment: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unknown_backend_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(lab.ENV_BACKEND, "cloud")
     with pytest.raises(LabError, match="Unknown backend 'cloud'"):
         Lab("x")
 
 
-def test_real_aws_and_an_endpoint_together_are_refused(
-    clean_environment: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_real_aws_and_an_endpoint_together_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(lab.ENV_BACKEND, "aws")
     monkeypatch.setenv(lab.ENV_ENDPOINT, "http://127.0.0.1:5000")
     with pytest.raises(LabError, match="unset one of them"):
@@ -95,7 +73,7 @@ def test_real_aws_and_an_endpoint_together_are_refused(
 
 
 def test_real_aws_is_refused_in_a_kernel_running_the_offline_aws(
-    clean_environment: None, offline: Lab, monkeypatch: pytest.MonkeyPatch
+    offline: Lab, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(lab.ENV_BACKEND, "aws")
     monkeypatch.setenv(lab.ENV_ACCOUNT, "123456789012")
@@ -104,7 +82,7 @@ def test_real_aws_is_refused_in_a_kernel_running_the_offline_aws(
 
 
 @pytest.fixture
-def fake_real_aws(clean_environment: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def fake_real_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The real-AWS path with moto standing in for AWS (so no call can leave the machine)."""
     lab.stop_offline()
     with engine.in_process():
@@ -267,7 +245,7 @@ def test_advance_clock_moves_the_offline_clock(offline: Lab) -> None:
     assert offline.now() - before >= 600
 
 
-def test_the_local_endpoint_works_the_same(clean_environment: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_local_endpoint_works_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     lab.stop_offline()
     endpoint = server.serve()
     try:
@@ -284,9 +262,7 @@ def test_the_local_endpoint_works_the_same(clean_environment: None, monkeypatch:
         endpoint.stop()
 
 
-def test_an_endpoint_that_does_not_answer_is_named(
-    clean_environment: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_endpoint_that_does_not_answer_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(lab.ENV_ENDPOINT, "http://127.0.0.1:9")
     with pytest.raises(LabError, match="python -m helpers serve"):
         Lab("x")
@@ -426,7 +402,7 @@ def test_doctor_names_what_is_missing_and_skips_the_aws_check(
     assert out[4] == "Not ready yet: fix the MISSING lines, then run again."
 
 
-def test_doctor_finds_everything_ready(clean_environment: None, offline: Lab) -> None:
+def test_doctor_finds_everything_ready(offline: Lab) -> None:
     found = doctor.checks()
     assert all(check.ok for check in found), found
     assert found[-1].detail == "offline, in this kernel, answers"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -11,7 +10,7 @@ import pytest
 from helpers import __main__ as cli
 from helpers import diagrams, identitypool, lab, reset
 from helpers.lab import Lab
-from helpers.offline import engine, server
+from helpers.offline import server
 
 ROOT = Path(__file__).resolve().parents[2]
 PRESENTED = sorted((ROOT / "notebooks").glob("0[0-5]_*.ipynb"))
@@ -29,20 +28,12 @@ def test_every_cell_of_00_to_05_says_how_it_is_presented(path: Path) -> None:
     assert cells[0].metadata.slideshow.slide_type == "slide"
 
 
-@pytest.fixture
-def clean_env() -> Iterator[pytest.MonkeyPatch]:
-    with pytest.MonkeyPatch.context() as patch:
-        for name in (lab.ENV_BACKEND, lab.ENV_ENDPOINT, lab.ENV_ACCOUNT, lab.ENV_LEARNER, lab.ENV_EMAIL):
-            patch.delenv(name, raising=False)
-        yield patch
-
-
 def test_reset_at_a_shared_endpoint_forgets_everything(
-    clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     endpoint = server.serve(0)
     try:
-        clean_env.setenv(lab.ENV_ENDPOINT, endpoint.url)
+        monkeypatch.setenv(lab.ENV_ENDPOINT, endpoint.url)
         shared = Lab("test_reset")
         shared.client("cognito-idp").create_user_pool(PoolName="cognito-lab-group-1")
         assert cli.main(["reset"]) == 0
@@ -53,28 +44,23 @@ def test_reset_at_a_shared_endpoint_forgets_everything(
 
 
 def test_reset_without_an_endpoint_explains_kernels_and_changes_nothing(
-    clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert reset.command() == 0
     assert "restart the kernels" in capsys.readouterr().out
-    clean_env.setenv(lab.ENV_BACKEND, "aws")
+    monkeypatch.setenv(lab.ENV_BACKEND, "aws")
     assert reset.command() == 1
     assert "nothing to reset here" in capsys.readouterr().out
 
 
-def test_diagram_of_what_the_learner_built(clean_env: pytest.MonkeyPatch) -> None:
-    offline = Lab("test_diagrams")
-    engine.reset()
-    try:
-        assert "no identity pool yet" in diagrams.from_lab(offline)
-        setup = identitypool.ensure_identity_pool_with_roles(offline)
-        drawn = diagrams.from_lab(offline)
-        assert drawn.startswith("flowchart LR\n")
-        assert '"Identity Pool cognito-lab-identities"' in drawn
-        assert f"User Pool {setup.user_pool_id}" in drawn
-        assert '-- "authenticated" -->' in drawn and '-- "unauthenticated" -->' in drawn
-        assert "IAM role cognito-lab-signed-in-role" in drawn and '(["guest"])' in drawn
-        assert reset.in_this_kernel().startswith("Reset this kernel's offline AWS")
-        assert "no identity pool yet" in diagrams.from_lab(offline)
-    finally:
-        lab.stop_offline()
+def test_diagram_of_what_the_learner_built(offline: Lab) -> None:
+    assert "no identity pool yet" in diagrams.from_lab(offline)
+    setup = identitypool.ensure_identity_pool_with_roles(offline)
+    drawn = diagrams.from_lab(offline)
+    assert drawn.startswith("flowchart LR\n")
+    assert '"Identity Pool cognito-lab-identities"' in drawn
+    assert f"User Pool {setup.user_pool_id}" in drawn
+    assert '-- "authenticated" -->' in drawn and '-- "unauthenticated" -->' in drawn
+    assert "IAM role cognito-lab-signed-in-role" in drawn and '(["guest"])' in drawn
+    assert reset.in_this_kernel().startswith("Reset this kernel's offline AWS")
+    assert "no identity pool yet" in diagrams.from_lab(offline)

@@ -4,7 +4,6 @@ sentences, and run_matrix naming principals it was told about."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import jwt
@@ -13,23 +12,7 @@ from botocore.exceptions import ClientError
 
 from helpers import access, errors, federation, identitypool, lab, policies, storage, teams, tokens
 from helpers.lab import Lab, LabError
-from helpers.offline import engine, server
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _clean_environment_and_stop_afterwards() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        for name in (lab.ENV_BACKEND, lab.ENV_ENDPOINT, lab.ENV_ACCOUNT, lab.ENV_LEARNER, lab.ENV_EMAIL):
-            patch.delenv(name, raising=False)
-        yield
-    lab.stop_offline()
-
-
-@pytest.fixture
-def offline() -> Lab:
-    course_lab = Lab("test_part2")
-    engine.reset()
-    return course_lab
+from helpers.offline import server
 
 
 def _lesson_pool(course_lab: Lab, base: str, **kwargs: Any) -> tuple[identitypool.IdentityPoolSetup, str]:

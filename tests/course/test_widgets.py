@@ -17,48 +17,42 @@ from typing import Any
 import pytest
 import requests
 
-from helpers import access, identitypool, lab, policies, storage, tokens, userpool, widgets
+from helpers import access, identitypool, policies, storage, tokens, userpool, widgets
 from helpers.lab import Lab
-from helpers.offline import engine
 
 
 @pytest.fixture(scope="module")
-def course() -> Iterator[SimpleNamespace]:
+def course(module_lab: Lab) -> SimpleNamespace:
     """Notebook 04's state with four of its columns (fewer calls keep the test fast)."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name in (lab.ENV_BACKEND, lab.ENV_ENDPOINT, lab.ENV_ACCOUNT, lab.ENV_LEARNER, lab.ENV_EMAIL):
-            patch.delenv(name, raising=False)
-        offline = Lab("test_widgets")
-        engine.reset()
-        setup = identitypool.ensure_identity_pool_with_roles(offline)
-        notes = storage.ensure_notes_storage(offline, setup)
-        pool = setup.identity_pool_id
-        alice_user = userpool.ensure_signed_in_user(offline, "alice").user
-        bob_user = userpool.ensure_signed_in_user(offline, "bob").user
-        guest = access.Principal("guest", *identitypool.credentials_for(offline, pool, None))
-        alice = access.Principal("Alice", *identitypool.credentials_for(offline, pool, alice_user.id_token))
-        bob = access.Principal("Bob", *identitypool.credentials_for(offline, pool, bob_user.id_token))
-        key = f"private/{bob.identity_id}/note.txt"
-        offline.client("s3").put_object(Bucket=notes.bucket, Key=key, Body=b"Bob's note")
+    offline = module_lab
+    setup = identitypool.ensure_identity_pool_with_roles(offline)
+    notes = storage.ensure_notes_storage(offline, setup)
+    pool = setup.identity_pool_id
+    alice_user = userpool.ensure_signed_in_user(offline, "alice").user
+    bob_user = userpool.ensure_signed_in_user(offline, "bob").user
+    guest = access.Principal("guest", *identitypool.credentials_for(offline, pool, None))
+    alice = access.Principal("Alice", *identitypool.credentials_for(offline, pool, alice_user.id_token))
+    bob = access.Principal("Bob", *identitypool.credentials_for(offline, pool, bob_user.id_token))
+    key = f"private/{bob.identity_id}/note.txt"
+    offline.client("s3").put_object(Bucket=notes.bucket, Key=key, Body=b"Bob's note")
 
-        def operations(s3: Any, dynamodb: Any, me: str) -> dict[str, Any]:
-            return {
-                "read public": lambda: s3.get_object(Bucket=notes.bucket, Key=storage.WELCOME_KEY),
-                "read Bob's private": lambda: s3.get_object(Bucket=notes.bucket, Key=key),
-                "list the bucket": lambda: s3.list_objects_v2(Bucket=notes.bucket),
-                "scan": lambda: dynamodb.scan(TableName=notes.table),
-            }
+    def operations(s3: Any, dynamodb: Any, me: str) -> dict[str, Any]:
+        return {
+            "read public": lambda: s3.get_object(Bucket=notes.bucket, Key=storage.WELCOME_KEY),
+            "read Bob's private": lambda: s3.get_object(Bucket=notes.bucket, Key=key),
+            "list the bucket": lambda: s3.list_objects_v2(Bucket=notes.bucket),
+            "scan": lambda: dynamodb.scan(TableName=notes.table),
+        }
 
-        everyone = [guest, alice, bob]
-        yield SimpleNamespace(
-            lab=offline,
-            setup=setup,
-            notes=notes,
-            everyone=everyone,
-            operations=operations,
-            matrix=access.run_matrix(offline, everyone, operations),
-        )
-    lab.stop_offline()
+    everyone = [guest, alice, bob]
+    return SimpleNamespace(
+        lab=offline,
+        setup=setup,
+        notes=notes,
+        everyone=everyone,
+        operations=operations,
+        matrix=access.run_matrix(offline, everyone, operations),
+    )
 
 
 # --- the grid ----------------------------------------------------------------------------------------

@@ -1,0 +1,23 @@
+"""Marks the slow tiers `slow`, so that `python -m pytest -m "not slow"` is the quick loop.
+
+Every notebook run by nbval, tests/notebooks/ (each notebook twice in one kernel, the whole course
+at one shared endpoint and on the real-AWS path), tests/browser/ and tests/hub/ are slow as a whole,
+and so is anything added there; a slow test in another tier carries `@pytest.mark.slow` itself.
+tests/README.md says what each tier needs and how long it takes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+SLOW_TIERS = ("notebooks/", "tests/notebooks/", "tests/browser/", "tests/hub/")
+
+
+# First, so the mark is there when `-m` deselects.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if not item.path.is_relative_to(config.rootpath):
+            continue
+        if item.path.relative_to(config.rootpath).as_posix().startswith(SLOW_TIERS):
+            item.add_marker(pytest.mark.slow)
