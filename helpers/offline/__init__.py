@@ -30,6 +30,7 @@ _PUBLIC = {
     "ADMIN_ACCESS_KEY_ID": "engine",
     "ADMIN_SECRET_ACCESS_KEY": "engine",
     "serve": "server",
+    "botocore_session": "botocoredata",
     "Server": "server",
     # what AWS delivers outside its APIs, and the lab's handles on time and IAM's delay
     "clock": "clock",

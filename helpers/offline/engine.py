@@ -20,6 +20,7 @@ from typing import Any
 from . import (
     authorization,
     awslambda,
+    botocoredata,
     clock,
     cognitoidentity,
     cognitoidp,
@@ -40,6 +41,7 @@ ADMIN_SECRET_ACCESS_KEY = authorization.ADMIN_SECRET_ACCESS_KEY
 
 # Each feature patches its own targets; one with module-level state also has reset().
 _FEATURES = (
+    botocoredata,
     validation,
     authorization,
     iam_models,

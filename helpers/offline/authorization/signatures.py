@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlparse
 from botocore.credentials import Credentials
 from werkzeug.exceptions import HTTPException
 
+from ..botocoredata import shared_loader
 from .callers import Caller
 from .exceptions import signature_mismatch
 
@@ -37,10 +38,7 @@ def public_operations(service: str) -> frozenset[str]:
     """The operations of `service` its botocore model marks as unsigned (loaded on first use)."""
     if service not in _SERVICES_WITH_PUBLIC_OPERATIONS:
         return frozenset()
-    import botocore.session
-
-    model = botocore.session.get_session().get_service_model(service)
-    operations = model._service_description["operations"]
+    operations = shared_loader().load_service_model(service, "service-2")["operations"]
     return frozenset(
         name
         for name, operation in operations.items()
