@@ -417,7 +417,7 @@ def _serve_lab_document(request: routes.Request, match: re.Match[str]) -> routes
 def _serve_token(request: routes.Request, match: re.Match[str]) -> routes.Response:
     """`POST /_lab/oidc/token`: the token endpoint (a form with `grant_type`, as an OAuth client
     sends it), or the lab's shortcut `{"user": ..., "client_id": ...}` (JSON): sign a user in."""
-    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+    if "grant_type" in request.form():  # not the content type: urllib labels JSON as a form
         return _serve_token_request(_lab_issuer(request), request)
     return routes.Response.json(token_response(request.json()))
 

@@ -32,6 +32,11 @@ def _serve_jwks(request: routes.Request, match: re.Match[str]) -> routes.Respons
         return _no_such_pool(pool_id)
 
 
+def _published_base(request: routes.Request) -> str:
+    hostname = request.host.rsplit(":", 1)[0]
+    return f"https://{hostname}" if re.fullmatch(_COGNITO_IDP_HOST, hostname) else request.base_url
+
+
 def domain_host(pool: CognitoIdpUserPool) -> str | None:
     """The host of the pool's domain (`{prefix}.auth.{region}.amazoncognito.com`), if it has one.
     A custom domain (a name with dots) is not modelled."""
@@ -55,8 +60,8 @@ def _serve_openid_configuration(request: routes.Request, match: re.Match[str]) -
         return _no_such_pool(pool_id)
     document: dict[str, object] = {
         "issuer": issuer(pool),
-        # Relative to where the document was fetched, so it can be followed at the endpoint too.
-        "jwks_uri": f"{request.base_url}/{pool_id}/.well-known/jwks.json",
+        # Where the document was fetched: AWS's URL, or the endpoint's when fetched at its address.
+        "jwks_uri": f"{_published_base(request)}/{pool_id}/.well-known/jwks.json",
         "response_types_supported": ["code", "token"],
         "scopes_supported": ["openid", "email", "phone", "profile"],
         "subject_types_supported": ["public"],
