@@ -20,7 +20,13 @@ Google"; not an AWS service):
 * ``GET /_lab/oidc/.well-known/openid-configuration`` and ``GET /_lab/oidc/.well-known/jwks.json``
   (``?issuer=`` picks a provider other than the default https://accounts.example.com);
 * ``POST /_lab/oidc/token`` with ``{"user": ..., "client_id": ..., "email"?, "azp"?,
-  "issuer"?, "expires_in"?}``: sign a user in and get ``{"id_token": ...}``.
+  "issuer"?, "expires_in"?}``: sign a user in and get ``{"id_token": ...}`` (a form with
+  ``grant_type`` is the provider's OAuth token endpoint); ``/_lab/oidc/authorize`` and
+  ``/_lab/oidc/userinfo`` are its authorization and userInfo endpoints.
+
+Hosts that are not API endpoints (a user pool domain, the stand-in provider, the course's web app
+at notes.example.com) answer a request whose Host header names them, and, for a browser, at
+``/_lab/hosts/<host>/<path>`` (`routes`).
 """
 
 from __future__ import annotations
