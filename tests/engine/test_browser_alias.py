@@ -62,3 +62,25 @@ def test_scripted_clients_see_the_real_urls() -> None:
 def test_the_alias_of_a_url() -> None:
     assert routes.alias_path("https://a.example.com/x/y?q=1") == "/_lab/hosts/a.example.com/x/y?q=1"
     assert routes.alias_path("https://a.example.com") == "/_lab/hosts/a.example.com/"
+
+
+def test_the_loopback_endpoint_serves_the_kernels_state_and_outlives_a_reset() -> None:
+    """A browser tab keeps its address: a reset of the offline AWS keeps the loopback endpoint."""
+    import json
+    from urllib.request import urlopen
+
+    from helpers import offline
+
+    with offline.in_process():
+        url = offline.loopback.url()
+        assert offline.loopback.proxy_path("https://notes.example.com/signed-out?x=1") == (
+            f"proxy/{offline.loopback.port()}/_lab/hosts/notes.example.com/signed-out?x=1"
+        )
+        with urlopen(f"{url}/_lab/hosts/notes.example.com/callback?code=c1&state=s1", timeout=10) as page:
+            assert b"You are signed in" in page.read()
+        last = offline.notes_app.last_callback()
+        assert last is not None and (last.code, last.state) == ("c1", "s1")
+        offline.reset()
+        assert offline.loopback.url() == url and offline.notes_app.last_callback() is None
+        with urlopen(f"{url}/_lab/callbacks", timeout=10) as listed:
+            assert json.load(listed) == []
