@@ -640,6 +640,22 @@ def federated_sign_in(web: Callable[[], requests.Session], domain: Domain, user:
     return query_of(to_app.headers["Location"])["code"]
 
 
+def test_a_federated_sign_in_not_finished_in_five_minutes_is_cancelled(
+    web: Callable[[], requests.Session], domain: Domain, offline_clock: Any
+) -> None:
+    """DG cognito-user-pools-oidc-flow: "Amazon Cognito cancels authentication requests that do
+    not complete within 5 minutes ... The page displays a Something went wrong error message";
+    no code reaches the app."""
+    browser = web()
+    provider_page = browser.get(
+        authorize(domain, domain.public, identity_provider=PROVIDER), allow_redirects=False
+    )
+    offline_clock.advance(5 * 60 + 1)
+    back = browser.post(provider_page.headers["Location"], data={"username": "erin"}, allow_redirects=False)
+    late = browser.get(back.headers["Location"], allow_redirects=False)
+    assert late.status_code == 200 and "Something went wrong" in late.text
+
+
 def test_the_sign_in_page_offers_the_identity_provider(
     web: Callable[[], requests.Session], domain: Domain
 ) -> None:
