@@ -48,6 +48,10 @@ _PUBLIC = {
     "GUEST_SESSION_POLICIES": "cognitoidentity",
     # the lab's stand-in for "Sign in with Google" (not an AWS service)
     "standin_idp": "standin_idp",
+    # the course's web app that managed login sends users back to (not an AWS service)
+    "notes_app": "notes_app",
+    # this process's offline AWS on 127.0.0.1, for browsers (jupyter-server-proxy) and Lambda
+    "loopback": "loopback",
 }
 
 __all__ = sorted(_PUBLIC)

@@ -24,6 +24,9 @@ from . import (
     clock,
     cognitoidentity,
     cognitoidp,
+    loopback,
+    managedlogin,
+    notes_app,
     routes,
     standin_idp,
     sts,
@@ -47,6 +50,7 @@ _FEATURES = (
     iam_models,
     sts,
     cognitoidp,
+    managedlogin,
     cognitoidentity,
     propagation,
     # Lambda functions run offline; its reset stops their processes.
@@ -100,7 +104,9 @@ def route_table() -> routes.RouteTable:
             *propagation.ROUTES,
             routes.Route("reset", "/_lab/reset", _reset_route, methods=frozenset({"POST"}), local=True),
             *cognitoidp.urls.ROUTES,
+            *managedlogin.ROUTES,
             *cognitoidentity.ROUTES,
+            *notes_app.ROUTES,
             *standin_idp.ROUTES,
         )
     )
@@ -120,6 +126,7 @@ def uninstall() -> None:
     """Restore moto exactly as it was."""
     with _lock:
         awslambda.reset()  # no function process may outlive the engine that runs it
+        loopback.stop()
         _patches.undo_all()
         authorization.configure(moto_suite=False)
 
@@ -134,6 +141,7 @@ def reset() -> None:
             if hasattr(feature, "reset"):
                 feature.reset()
         clock.reset()
+        notes_app.reset()
 
 
 _admin_environment = {

@@ -14,7 +14,10 @@ otherwise. What varies between services is only how the answer is written, the s
   XML namespace;
 * ``rest-xml`` (S3): ``<Error><Code>...</Code><Message>...</Message>...</Error>``;
 * ``rest-json`` (Lambda, API Gateway): a JSON body with the message and the code in the
-  ``x-amzn-ErrorType`` header.
+  ``x-amzn-ErrorType`` header;
+* ``oauth2`` (a user pool domain's OAuth 2.0 endpoints, RFC 6749 §5.2 as Cognito's "Token
+  endpoint" page shows it): ``{"error": "invalid_grant"}``, with an ``error_description`` when
+  the error has a message, as ``application/json;charset=UTF-8``.
 
 moto answers an `werkzeug.exceptions.HTTPException` raised anywhere in a request (its
 authorization hook or a response method, in-process and at the endpoint) with the exception's
@@ -93,12 +96,16 @@ class AwsError(HTTPException):
             )
         if self._protocol == "rest-json":
             return json.dumps({self.json_message_key: message})
+        if self._protocol == "oauth2":
+            return json.dumps({"error": code, **({"error_description": message} if message else {})})
         return json.dumps({"__type": f"{self.json_type_prefix}{code}", self.json_message_key: message})
 
     def get_body(self, *args: Any, **kwargs: Any) -> str:
         return self.description or ""
 
     def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
+        if self._protocol == "oauth2":
+            return [("Content-Type", "application/json;charset=UTF-8")]
         content_type = {
             "rest-xml": "application/xml",
             "query": "text/xml",

@@ -14,6 +14,14 @@ both places the engine runs:
   Host (the lab routes, and the documents the endpoint serves at AWS's paths).
 
 Handlers take a `Request` and return a `Response`; they never see WSGI or `requests` objects.
+
+A browser can reach only the endpoint's own address (behind JupyterLab, JupyterHub or Binder,
+through jupyter-server-proxy at `{base_url}proxy/{port}/`), never `https://<an AWS host>`. So
+every host-routed page is also at one generic path alias, `/_lab/hosts/{host}/{path}`: the
+request `https://{host}/{path}`. A response to a request that came through the alias has its
+redirects and cookies moved to the alias, and handlers write their links with
+`Request.browser_url`, so a browser stays on the alias from page to page; scripted clients
+(`requests` in-process, or the endpoint with a `Host` header) see AWS's real URLs.
 """
 
 from __future__ import annotations
@@ -21,9 +29,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
+
+ALIAS_ROOT = "/_lab/hosts"
+_ALIAS = re.compile(ALIAS_ROOT + r"/(?P<host>[A-Za-z0-9.-]+)(?P<path>/[^?#]*)?")
 
 
 @dataclass(frozen=True)
@@ -38,11 +49,43 @@ class Request:
     headers: Mapping[str, str]  # names in lower case
     body: bytes = b""
     at_endpoint: bool = False  # True at `python -m helpers serve`, False in-process
+    # Set when the request came through the alias `/_lab/hosts/{host}/...`: the path prefix a
+    # browser put before the alias (jupyter-server-proxy's X-Forwarded-Prefix, or ""), and the
+    # hosts whose URLs are moved to the alias.
+    alias_prefix: str | None = None
+    aliased_hosts: tuple[re.Pattern[str], ...] = ()
 
     @property
     def base_url(self) -> str:
         """`scheme://host` of the request: where documents that name their own URLs live."""
         return f"{self.scheme}://{self.host}"
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        """The `Cookie` header's name=value pairs."""
+        found: dict[str, str] = {}
+        for pair in self.headers.get("cookie", "").split(";"):
+            name, sep, value = pair.strip().partition("=")
+            if sep:
+                found[name] = value.strip('"')
+        return found
+
+    def browser_url(self, url: str, *, location: bool = False) -> str:
+        """`url` as the client that sent this request can follow it.
+
+        Unchanged for scripted clients and for hosts the engine does not serve. Through the
+        alias, `https://{host}/{path}` becomes `{prefix}/_lab/hosts/{host}/{path}`; a redirect's
+        `location` leaves the prefix out, because jupyter-server-proxy (>= 4.6) puts it before
+        every absolute-path Location itself.
+        """
+        if self.alias_prefix is None:
+            return url
+        parts = urlsplit(url)
+        hostname = parts.hostname or ""
+        if parts.scheme != "https" or not any(p.fullmatch(hostname) for p in self.aliased_hosts):
+            return url
+        aliased = alias_path(url)
+        return aliased if location else self.alias_prefix + aliased
 
     def json(self) -> Any:
         """The body as JSON ({} when empty). Raises ValueError for a body that is not JSON."""
@@ -76,11 +119,28 @@ class Request:
         )
 
 
+def alias_path(url: str) -> str:
+    """The alias of an https URL: `/_lab/hosts/{host}{path}?{query}`."""
+    parts = urlsplit(url)
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{ALIAS_ROOT}/{parts.netloc}{quote(parts.path or '/', safe='/%:@!$&()*+,;=-._~')}{query}"
+
+
 @dataclass(frozen=True)
 class Response:
     status: int
     headers: Mapping[str, str]
     body: bytes
+    cookies: tuple[str, ...] = ()  # Set-Cookie values, one header each
+
+    @classmethod
+    def redirect(cls, location: str, cookies: tuple[str, ...] = ()) -> Response:
+        """`302 Found` to `location` (AWS's authorization endpoints answer 302)."""
+        return cls(302, {"Location": location}, b"", cookies)
+
+    def header_list(self) -> list[tuple[str, str]]:
+        """Every header, Set-Cookie once per cookie (what WSGI and `responses` take)."""
+        return [*self.headers.items(), *(("Set-Cookie", cookie) for cookie in self.cookies)]
 
     @classmethod
     def json(cls, payload: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
@@ -149,6 +209,9 @@ class RouteTable:
 
     def answer(self, request: Request) -> Response | None:
         """The response of the route that matches, or None if no route does."""
+        aliased = _ALIAS.fullmatch(request.path) if request.at_endpoint else None
+        if aliased is not None:
+            return self._answer_alias(request, aliased)
         found = self.find(request)
         if found is None:
             return None
@@ -159,18 +222,59 @@ class RouteTable:
             # A lab route given a bad parameter; AWS documents answer their own errors.
             return Response.json({"message": str(problem)}, 400)
 
+    def _answer_alias(self, request: Request, aliased: re.Match[str]) -> Response:
+        """`/_lab/hosts/{host}/{path}` is the request `https://{host}/{path}`."""
+        host = aliased["host"]
+        inner = replace(
+            request,
+            scheme="https",
+            host=host,
+            path=aliased["path"] or "/",
+            at_endpoint=False,  # the lab's own routes answer at the endpoint's address only
+            alias_prefix=request.headers.get("x-forwarded-prefix", "").rstrip("/"),
+            aliased_hosts=tuple(p for route in self.routes for p in route._hosts),
+        )
+        found = self.find(inner)
+        if found is None:
+            return Response.json({"message": f"Nothing is served at https://{host}{inner.path}"}, 404)
+        route, match = found
+        try:
+            response = route.handler(inner, match)
+        except (ValueError, LookupError) as problem:
+            return Response.json({"message": str(problem)}, 400)
+        headers = dict(response.headers)
+        if "Location" in headers:
+            headers["Location"] = inner.browser_url(headers["Location"], location=True)
+        cookie_path = f"{inner.alias_prefix}{ALIAS_ROOT}/{host}/"
+        return replace(
+            response,
+            headers=headers,
+            cookies=tuple(_aliased_cookie(c, cookie_path) for c in response.cookies),
+        )
+
+
+def _aliased_cookie(cookie: str, path: str) -> str:
+    """A cookie of `https://{host}` kept for that host's alias only: its path is the alias, and
+    neither its Domain nor Secure (the endpoint is plain http on 127.0.0.1) would let it be set."""
+    kept = [
+        part
+        for part in (p.strip() for p in cookie.split(";"))
+        if part.split("=", 1)[0].lower() not in ("path", "domain", "secure")
+    ]
+    return "; ".join([*kept, f"Path={path}"])
+
 
 def mount_in_process(table: RouteTable) -> None:
     """Answer `requests` calls to the table's AWS hosts in this process (moto's mock is on)."""
     import responses
     from moto.core.models import responses_mock
 
-    def answer(prepared: Any) -> tuple[int, dict[str, str], bytes]:
+    def answer(prepared: Any) -> tuple[int, list[tuple[str, str]] | dict[str, str], bytes]:
         request = Request.from_url(prepared.method, prepared.url, prepared.headers, prepared.body)
         response = table.answer(request)
         if response is None:  # the URL pattern matched but not the method or path details
             return 404, {"Content-Type": "application/json"}, b'{"message": "Not Found"}'
-        return response.status, dict(response.headers), response.body
+        return response.status, response.header_list(), response.body
 
     for route in table.routes:
         if not route.hosts:

@@ -20,7 +20,13 @@ Google"; not an AWS service):
 * ``GET /_lab/oidc/.well-known/openid-configuration`` and ``GET /_lab/oidc/.well-known/jwks.json``
   (``?issuer=`` picks a provider other than the default https://accounts.example.com);
 * ``POST /_lab/oidc/token`` with ``{"user": ..., "client_id": ..., "email"?, "azp"?,
-  "issuer"?, "expires_in"?}``: sign a user in and get ``{"id_token": ...}``.
+  "issuer"?, "expires_in"?}``: sign a user in and get ``{"id_token": ...}`` (a form with
+  ``grant_type`` is the provider's OAuth token endpoint); ``/_lab/oidc/authorize`` and
+  ``/_lab/oidc/userinfo`` are its authorization and userInfo endpoints.
+
+Hosts that are not API endpoints (a user pool domain, the stand-in provider, the course's web app
+at notes.example.com) answer a request whose Host header names them, and, for a browser, at
+``/_lab/hosts/<host>/<path>`` (`routes`).
 """
 
 from __future__ import annotations
@@ -100,7 +106,7 @@ class _LabApplication:
         if response is None:
             return self._moto_app(environ, start_response)
         status = f"{response.status} {HTTPStatus(response.status).phrase}"
-        start_response(status, [*response.headers.items(), ("Content-Length", str(len(response.body)))])
+        start_response(status, [*response.header_list(), ("Content-Length", str(len(response.body)))])
         return [response.body]
 
 

@@ -9,13 +9,13 @@ role, so the handler's own boto3 calls reach the same offline AWS and are decide
 
 Modules: `responses` (the moto hooks), `configuration` (CreateFunction's checks), `executor` (the
 execution environments), `runtime` (the child's side), `environment` (its variables),
-`credentials` (the execution role's session), `endpoint` (where the handler's calls go),
-`permissions` (`may_invoke`), `exceptions`.
+`credentials` (the execution role's session), `permissions` (`may_invoke`), `exceptions`. A
+handler's own calls go to the engine's loopback endpoint (`..loopback`).
 """
 
 from __future__ import annotations
 
-from . import endpoint, executor
+from . import executor
 from .permissions import may_invoke
 from .responses import install
 
@@ -23,6 +23,5 @@ __all__ = ["install", "may_invoke", "reset"]
 
 
 def reset() -> None:
-    """Stop every execution environment and the loopback endpoint (engine reset and uninstall)."""
+    """Stop every execution environment (engine reset and uninstall)."""
     executor.stop_all()
-    endpoint.stop()

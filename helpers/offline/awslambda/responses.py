@@ -31,10 +31,10 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .. import clock
+from .. import clock, loopback
 from ..patching import Patches
 from ..sts import trust
-from . import configuration, credentials, endpoint, executor
+from . import configuration, credentials, executor
 from .exceptions import InvalidParameterValueException, InvalidRequestContentException, LambdaError
 
 _TAIL_BYTES = 4096
@@ -78,7 +78,7 @@ def run(function: Any, event: str, client_context: dict[str, Any] | None = None)
             raise InvalidParameterValueException(configuration.ROLE_NOT_ASSUMABLE) from None
 
     invocation = executor.Invocation(str(uuid.uuid4()), event, client_context)
-    outcome = executor.run(spec, invocation, role_credentials, endpoint.url)
+    outcome = executor.run(spec, invocation, role_credentials, loopback.url)
     _save_logs(function, outcome)
     return outcome
 

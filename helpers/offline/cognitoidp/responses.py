@@ -131,12 +131,15 @@ def _user_for_sign_in(
     return user
 
 
-def _check_password_sign_in(
+def check_password_sign_in(
     pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, username: str, password: str
-) -> None:
+) -> CognitoIdpUser:
+    """A username and password checked as a password sign-in checks them (also managed login's
+    sign-in page); AWS's error for the first thing wrong."""
     user = _user_for_sign_in(pool, client, username)
     if user is None or user.password != password:
         raise NotAuthorizedException(INCORRECT_CREDENTIALS)
+    return user
 
 
 def _validated_flow(flow: str) -> None:
@@ -167,7 +170,7 @@ def initiating_auth(original: Method) -> Method:
             srp_a = required_parameter(parameters, "SRP_A")
             user = _user_for_sign_in(pool, client, username)
             return ActionResult(srp.start(backend, pool, client, user, username, srp_a))
-        _check_password_sign_in(pool, client, username, required_parameter(parameters, "PASSWORD"))
+        check_password_sign_in(pool, client, username, required_parameter(parameters, "PASSWORD"))
         return original(self)
 
     return initiate_auth
@@ -191,7 +194,7 @@ def admin_initiating_auth(original: Method) -> Method:
             return ActionResult(tokens.refresh(pool, client, parameters))
         username = required_parameter(parameters, "USERNAME")
         clients.check_secret_hash(client, parameters.get("SECRET_HASH"), [username], auth_parameter=True)
-        _check_password_sign_in(pool, client, username, required_parameter(parameters, "PASSWORD"))
+        check_password_sign_in(pool, client, username, required_parameter(parameters, "PASSWORD"))
         return original(self)
 
     return admin_initiate_auth

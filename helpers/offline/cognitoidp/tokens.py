@@ -47,6 +47,8 @@ from .keys import pool_of_token, sign, verify_user_pool_token
 from .models import SignIn, issuer, lock, state_of
 
 ACCESS_SCOPE = "aws.cognito.signin.user.admin"
+# A federated user's links to the identity providers it signed in with (a JSON text attribute).
+IDENTITIES = "identities"
 # AWS's refresh tokens are JWEs only Cognito can read; their header is always this
 # (seen in many published responses: eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ).
 _REFRESH_TOKEN_HEADER = {"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}
@@ -138,15 +140,24 @@ def _common_claims(
 def create_access_token(
     self: CognitoIdpUserPool, client_id: str, username: str, origin_jti: str
 ) -> tuple[str, int]:
-    """Access token claims (DG "Understanding the access token"): no `aud`, a `client_id`."""
+    """Access token claims (DG "Understanding the access token"): no `aud`, a `client_id`.
+
+    An API sign-in's token carries only `aws.cognito.signin.user.admin`; an OAuth 2.0 sign-in's
+    carries the scopes it was granted (DG "Scopes, M2M, and APIs with resource servers"), and
+    `version: 2` as the access tokens of managed login published in public issues do
+    (UNCONFIRMED: no AWS page lists the claim).
+    """
     user = self._get_user(username)
     lifetime = clients.lifetime(self.clients[client_id], "AccessToken")
     claims, now = _common_claims(self, user, origin_jti)
+    scopes = state_of(self).sign_ins[origin_jti].scopes
+    if scopes is not None:
+        claims["version"] = 2
     claims.update(
         {
             "client_id": client_id,
             "token_use": "access",
-            "scope": ACCESS_SCOPE,
+            "scope": ACCESS_SCOPE if scopes is None else " ".join(scopes),
             "exp": now + lifetime,
             "username": user.username,
         }
@@ -164,12 +175,19 @@ def create_id_token(
     The user's attributes the client may read come along (`clients.may_read`: all of
     them without ReadAttributes, custom ones UNCONFIRMED). `email_verified` and
     `phone_number_verified` are JSON booleans (the DG's example token), true for
-    "true" in any case, false when never set.
+    "true" in any case, false when never set. A federated user's `identities` attribute (a JSON
+    text) is a JSON array in the token, whatever the client may read (published tokens). The
+    first ID token of an OAuth 2.0 sign-in carries the authorization request's `nonce`
+    (DG "Authorize endpoint"). Which attributes an OAuth sign-in's ID token carries when scopes
+    other than `openid` are asked for is UNCONFIRMED: the same as an API sign-in's here.
     """
     user = self._get_user(username)
     client = self.clients[client_id]
     lifetime = clients.lifetime(client, "IdToken")
     claims, now = _common_claims(self, user, origin_jti)
+    sign_in = state_of(self).sign_ins[origin_jti]
+    if sign_in.nonce is not None:
+        claims["nonce"] = sign_in.nonce
     groups = _sorted_groups(user)
     roles = list(dict.fromkeys(g.role_arn for g in groups if g.role_arn))
     if roles:
@@ -183,7 +201,9 @@ def create_id_token(
         if channel in attributes:
             attributes.setdefault(f"{channel}_verified", "false")
     for name, value in attributes.items():
-        if name != "sub" and clients.may_read(client, name):
+        if name == IDENTITIES:
+            claims[name] = json.loads(value)
+        elif name != "sub" and clients.may_read(client, name):
             claims[name] = is_verified(value) if name in VERIFIED_FLAGS else value
     claims.update(
         {
@@ -227,11 +247,9 @@ def revoke(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, token: st
         pool.refresh_tokens[token] = None
 
 
-def refresh(
-    pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, parameters: dict[str, str]
-) -> dict[str, Any]:
-    """REFRESH_TOKEN_AUTH: new ID and access tokens from the sign-in the refresh token started."""
-    token = required_parameter(parameters, "REFRESH_TOKEN")
+def _refreshing_user(
+    pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, token: str
+) -> tuple[SignIn, CognitoIdpUser]:
     state = state_of(pool)
     sign_in = state.sign_ins.get(state.refresh_origin.get(token, ""))
     if sign_in is None or sign_in.pool_id != pool.id or sign_in.client_id != client.id:
@@ -239,13 +257,12 @@ def refresh(
     user = pool._get_user(sign_in.username)
     if user is None:
         raise UserNotFoundException(USER_DOES_NOT_EXIST)
-    aliases = [
-        user.username,
-        user.id,
-        user.attribute_lookup.get("email"),
-        user.attribute_lookup.get("phone_number"),
-    ]
-    clients.check_secret_hash(client, parameters.get("SECRET_HASH"), aliases, auth_parameter=True)
+    return sign_in, user
+
+
+def _redeem(
+    pool: CognitoIdpUserPool, sign_in: SignIn, user: CognitoIdpUser, token: str
+) -> tuple[str, str, int]:
     if sign_in.revoked or pool.refresh_tokens.get(token) is None:
         raise NotAuthorizedException(REFRESH_TOKEN_REVOKED)
     if clock.now() >= sign_in.refresh_expires_at:
@@ -253,6 +270,36 @@ def refresh(
     if not user.enabled:
         raise NotAuthorizedException(USER_DISABLED)
     access_token, id_token, expires_in = pool.create_tokens_from_refresh_token(token)
+    return access_token, id_token, expires_in
+
+
+def refresh_tokens(
+    pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, token: str
+) -> tuple[str, str | None, int]:
+    """New access and ID tokens from a refresh token, for a client that authenticated itself
+    (the token endpoint's refresh_token grant). The ID token is None when the sign-in was not
+    granted `openid`. Raises NotAuthorizedException or UserNotFoundException as
+    REFRESH_TOKEN_AUTH does."""
+    sign_in, user = _refreshing_user(pool, client, token)
+    access_token, id_token, expires_in = _redeem(pool, sign_in, user, token)
+    has_id_token = sign_in.scopes is None or "openid" in sign_in.scopes
+    return access_token, id_token if has_id_token else None, expires_in
+
+
+def refresh(
+    pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, parameters: dict[str, str]
+) -> dict[str, Any]:
+    """REFRESH_TOKEN_AUTH: new ID and access tokens from the sign-in the refresh token started."""
+    token = required_parameter(parameters, "REFRESH_TOKEN")
+    sign_in, user = _refreshing_user(pool, client, token)
+    aliases = [
+        user.username,
+        user.id,
+        user.attribute_lookup.get("email"),
+        user.attribute_lookup.get("phone_number"),
+    ]
+    clients.check_secret_hash(client, parameters.get("SECRET_HASH"), aliases, auth_parameter=True)
+    access_token, id_token, expires_in = _redeem(pool, sign_in, user, token)
     return {
         "ChallengeParameters": {},
         "AuthenticationResult": {
@@ -264,6 +311,53 @@ def refresh(
     }
 
 
+# --- OAuth 2.0 (managed login's token endpoint) -------------------------------------------------
+def sign_in_with_scopes(
+    pool: CognitoIdpUserPool,
+    client: CognitoIdpUserPoolClient,
+    username: str,
+    scopes: tuple[str, ...],
+    nonce: str | None = None,
+) -> dict[str, Any]:
+    """A sign-in through the OAuth 2.0 endpoints: the token endpoint's answer to an authorization
+    code (DG "Token endpoint"): access and refresh tokens, and an ID token when `openid` was
+    granted ("An ID token is only returned if openid scope is requested", DG "Authorize
+    endpoint")."""
+    refresh_token, origin_jti = pool.create_refresh_token(client.id, username)
+    sign_in = state_of(pool).sign_ins[origin_jti]
+    sign_in.scopes, sign_in.nonce = scopes, nonce
+    access_token, id_token, expires_in = pool.create_tokens_from_refresh_token(refresh_token)
+    sign_in.nonce = None  # the nonce answers one authorization request, not a refresh
+    tokens: dict[str, Any] = {"access_token": access_token, "refresh_token": refresh_token}
+    if "openid" in scopes:
+        tokens["id_token"] = id_token
+    return {**tokens, "expires_in": expires_in}
+
+
+def client_credentials_token(
+    pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, scopes: tuple[str, ...]
+) -> tuple[str, int]:
+    """An access token for the app client itself (the client_credentials grant, machine to
+    machine): its `sub` is the client id, it has no user, and carries the custom scopes granted
+    (DG "Scopes, M2M, and APIs with resource servers"; the claims as published M2M tokens show
+    them: sub, token_use, scope, auth_time, iss, exp, iat, version, jti, client_id)."""
+    lifetime = clients.lifetime(client, "AccessToken")
+    now = int(clock.now())
+    claims = {
+        "sub": client.id,
+        "token_use": "access",
+        "scope": " ".join(scopes),
+        "auth_time": now,
+        "iss": issuer(pool),
+        "exp": now + lifetime,
+        "iat": now,
+        "version": 2,
+        "jti": str(mock_random.uuid4()),
+        "client_id": client.id,
+    }
+    return sign(pool, "access", claims), lifetime
+
+
 # --- Operations that take an AccessToken ------------------------------------------------------
 def _sign_in_of(claims: dict[str, Any]) -> tuple[CognitoIdpUserPool, SignIn] | None:
     pool = pool_of_token(claims)
@@ -271,8 +365,8 @@ def _sign_in_of(claims: dict[str, Any]) -> tuple[CognitoIdpUserPool, SignIn] | N
     return (pool, sign_in) if pool is not None and sign_in is not None else None
 
 
-def check_access_token(token: str) -> None:
-    """What AWS checks before any operation that takes an AccessToken."""
+def check_access_token(token: str) -> dict[str, Any]:
+    """What AWS checks before any operation that takes an AccessToken; the token's claims."""
     try:
         claims = verify_user_pool_token(token)
     except TokenVerificationError:
@@ -290,6 +384,7 @@ def check_access_token(token: str) -> None:
         raise UserNotFoundException(USER_DOES_NOT_EXIST)
     if not user.enabled:
         raise NotAuthorizedException(USER_DISABLED)
+    return claims
 
 
 def client_of_access_token(token: str) -> tuple[CognitoIdpUserPool, CognitoIdpUserPoolClient | None]:
