@@ -2,7 +2,8 @@
 
 moto stores pools, clients and users in `cognitoidp_backends[account][region]`. What AWS also
 remembers and moto does not (each sign-in and the refresh token that started it, pending
-confirmation codes, issued SRP challenges, each pool's signing keys, the messages "sent") lives
+confirmation codes, issued SRP challenges, each pool's signing keys, the messages "sent", sign-in
+Sessions under way, MFA settings and factors, passkeys and pending registrations) lives
 in a `CognitoIdpState` per account and region, next to moto's backend of the same account and
 region, and moto's reset (a new `mock_aws`, `POST /moto-api/reset`, `engine.reset()`) forgets
 it with moto's pools. This module also finds moto's pools and clients the way AWS does for the

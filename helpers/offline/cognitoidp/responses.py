@@ -4,7 +4,9 @@ Each function here replaces or wraps the moto method of the same name (`__init__
 it): sign-in (InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge), sign-up and codes
 (SignUp, ConfirmSignUp, ResendConfirmationCode, ForgotPassword, ConfirmForgotPassword),
 AdminCreateUser, AdminConfirmSignUp, RevokeToken, and the operations that act on the caller's
-own AccessToken. Each follows the operation's page in the Amazon Cognito API Reference: the
+own AccessToken. Choice-based sign-in, MFA and passkeys live in `userauth`, `mfa` and `passkeys`;
+here they are only dispatched to (USER_AUTH, the challenges in ENGINE_CHALLENGES, AdminGetUser's
+MFA settings). Each follows the operation's page in the Amazon Cognito API Reference: the
 checks AWS makes, in the order that decides which error a learner sees.
 """
 
