@@ -12,6 +12,11 @@ allows (moto-fidelity.md). This package closes those gaps, split the way moto sp
 * `codes` and `mailbox`: confirmation and reset codes, "sent" to the offline outbox;
 * `clients`: app client settings (flows, secret hash, attribute permissions, update semantics);
 * `attributes`: the schema's required attributes and the password policy;
+* `plans`: feature plans (UserPoolTier) and what each allows;
+* `sessions`: the Session of challenge-based sign-in, emailed one-time codes, the tokens at the end;
+* `userauth`: choice-based sign-in (USER_AUTH, SELECT_CHALLENGE, passwordless first factors);
+* `mfa`: the pool's MFA configuration, TOTP and email MFA, MFA after the first factor;
+* `passkeys`: WebAuthn registration, the user's passkeys, the WEB_AUTHN challenge;
 * `responses`: the patched `CognitoIdpResponse` methods; `urls`: JWKS, OpenID configuration and
   `/_lab/mailbox` in the engine's route table.
 
@@ -23,7 +28,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import attributes, clients, keys, mailbox, models, responses, tokens, urls
+from . import attributes, clients, keys, mailbox, mfa, models, passkeys, plans, responses, tokens, urls
 from .keys import verify_user_pool_token
 
 if TYPE_CHECKING:
@@ -47,6 +52,8 @@ def install(patches: Patches) -> None:
     patches.wrap(pool_class, "sign_out", tokens.revoking_sign_ins)
     patches.replace(backend_class, "_validate_password", attributes.validate_password)
     patches.wrap(backend_class, "delete_user_pool", keys.forgetting_keys)
+    patches.wrap(backend_class, "create_user_pool", plans.checking_create_pool)
+    patches.wrap(backend_class, "update_user_pool", plans.checking_update_pool)
     patches.wrap(backend_class, "create_user_pool_client", clients.checking_create_client)
     patches.wrap(backend_class, "update_user_pool_client", clients.replacing_client_settings)
 
@@ -62,6 +69,20 @@ def install(patches: Patches) -> None:
     patches.wrap(response_class, "initiate_auth", responses.initiating_auth)
     patches.wrap(response_class, "admin_initiate_auth", responses.admin_initiating_auth)
     patches.wrap(response_class, "respond_to_auth_challenge", responses.responding_to_challenge)
+    patches.wrap(response_class, "admin_respond_to_auth_challenge", responses.admin_responding_to_challenge)
+    # MFA (mfa.py) replaces moto's shared-secret TOTP; passkeys (passkeys.py) are new to moto.
+    patches.replace(response_class, "set_user_pool_mfa_config", mfa.set_user_pool_mfa_config)
+    patches.replace(response_class, "get_user_pool_mfa_config", mfa.get_user_pool_mfa_config)
+    patches.replace(response_class, "associate_software_token", mfa.associate_software_token)
+    patches.replace(response_class, "verify_software_token", mfa.verify_software_token)
+    patches.replace(response_class, "set_user_mfa_preference", mfa.set_user_mfa_preference)
+    patches.replace(response_class, "admin_set_user_mfa_preference", mfa.admin_set_user_mfa_preference)
+    patches.wrap(response_class, "admin_get_user", responses.reporting_mfa_settings)
+    for name in ("start", "complete"):
+        operation = f"{name}_web_authn_registration"
+        patches.add(response_class, operation, getattr(passkeys, operation))  # moto lacks them
+    patches.add(response_class, "list_web_authn_credentials", passkeys.list_web_authn_credentials)
+    patches.add(response_class, "delete_web_authn_credential", passkeys.delete_web_authn_credential)
     patches.wrap(response_class, "admin_create_user", responses.checking_admin_create_user)
     patches.wrap(response_class, "admin_confirm_sign_up", responses.checking_admin_confirm)
     patches.wrap(response_class, "get_user", responses.reading_permitted_attributes)

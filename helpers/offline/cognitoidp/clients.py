@@ -22,6 +22,7 @@ from moto.cognitoidp.models import (
     CognitoIdpUserPoolClient,
 )
 
+from . import plans
 from .attributes import VERIFIED_FLAGS, required_attributes
 from .exceptions import (
     SECRET_HASH_MISSING,
@@ -64,6 +65,7 @@ _FLOW_SETTING = {
     "REFRESH_TOKEN_AUTH": "ALLOW_REFRESH_TOKEN_AUTH",
     "REFRESH_TOKEN": "ALLOW_REFRESH_TOKEN_AUTH",
     "CUSTOM_AUTH": "ALLOW_CUSTOM_AUTH",
+    "USER_AUTH": "ALLOW_USER_AUTH",
 }
 ADMIN_PASSWORD_FLOWS = ("ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH")
 REFRESH_FLOWS = ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN")
@@ -174,11 +176,21 @@ def _checked_settings(extended_config: dict[str, Any]) -> dict[str, Any]:
     return extended_config
 
 
+def _check_plan(pool: CognitoIdpUserPool, settings: dict[str, Any]) -> None:
+    """ALLOW_USER_AUTH needs a plan with choice-based sign-in (botocore CreateUserPoolClient
+    ExplicitAuthFlows: "To activate this setting, your user pool must be in the Essentials tier or
+    higher"; the operation lists FeatureUnavailableInTierException)."""
+    if "ALLOW_USER_AUTH" in (settings.get("ExplicitAuthFlows") or []):
+        plans.require(pool, plans.CHOICE_BASED_SIGN_IN)
+
+
 def checking_create_client(original: Callable[..., Any]) -> Callable[..., Any]:
     def create_user_pool_client(
         self: CognitoIdpBackend, user_pool_id: str, generate_secret: bool, extended_config: dict[str, Any]
     ) -> Any:
-        return original(self, user_pool_id, generate_secret, _checked_settings(extended_config))
+        settings = _checked_settings(extended_config)
+        _check_plan(self.describe_user_pool(user_pool_id), settings)
+        return original(self, user_pool_id, generate_secret, settings)
 
     return create_user_pool_client
 
@@ -196,6 +208,7 @@ def replacing_client_settings(original: Callable[..., Any]) -> Callable[..., Any
         self: CognitoIdpBackend, user_pool_id: str, client_id: str, extended_config: dict[str, Any]
     ) -> Any:
         settings = _checked_settings(extended_config)
+        _check_plan(self.describe_user_pool(user_pool_id), settings)
         client = self.describe_user_pool_client(user_pool_id, client_id)
         kept = {
             name: client.extended_config[name] for name in _KEPT_BY_UPDATE if name in client.extended_config

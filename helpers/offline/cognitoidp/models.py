@@ -2,7 +2,8 @@
 
 moto stores pools, clients and users in `cognitoidp_backends[account][region]`. What AWS also
 remembers and moto does not (each sign-in and the refresh token that started it, pending
-confirmation codes, issued SRP challenges, each pool's signing keys, the messages "sent") lives
+confirmation codes, issued SRP challenges, each pool's signing keys, the messages "sent", sign-in
+Sessions under way, MFA settings and factors, passkeys and pending registrations) lives
 in a `CognitoIdpState` per account and region, next to moto's backend of the same account and
 region, and moto's reset (a new `mock_aws`, `POST /moto-api/reset`, `engine.reset()`) forgets
 it with moto's pools. This module also finds moto's pools and clients the way AWS does for the
@@ -77,6 +78,72 @@ class SrpChallenge:
     expires_at: float
 
 
+@dataclass
+class AuthSession:
+    """A sign-in under way: what its Session string awaits (challenge-based flows, issue 13).
+
+    `purpose` is "first" for the first factor (USER_AUTH), "mfa" for the second, "sign_up" for
+    the Session SignUp and ConfirmSignUp hand out. `username` is None for the simulated sign-in
+    PreventUserExistenceErrors answers an unknown user with.
+    """
+
+    pool_id: str
+    client_id: str
+    username: str | None
+    challenge: str
+    purpose: str
+    expires_at: float
+    available: tuple[str, ...] = ()
+    code: str | None = None  # an emailed one-time code this session awaits
+    webauthn_challenge: bytes | None = None
+    setup_verified: bool = False  # MFA_SETUP: VerifySoftwareToken succeeded with this session
+
+
+@dataclass
+class PoolMfa:
+    """SetUserPoolMfaConfig's settings beyond moto's `mfa_config` (which DescribeUserPool shows)."""
+
+    totp: bool = False
+    sms: dict[str, Any] | None = None
+    email: dict[str, Any] | None = None
+    webauthn: dict[str, Any] | None = None
+
+
+@dataclass
+class UserMfa:
+    """One user's MFA factors and passkeys."""
+
+    pending_secret: str | None = None  # AssociateSoftwareToken's, until verified
+    totp_secret: str | None = None
+    totp_enabled: bool = False
+    email_enabled: bool = False
+    preferred: str | None = None  # "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP"
+    last_totp_step: int = -1  # a TOTP code works once (DG "TOTP software token MFA")
+    device_name: str | None = None
+
+
+@dataclass
+class Passkey:
+    credential_id: str  # base64url, as WebAuthn's JSON carries it
+    public_key: bytes
+    sign_count: int
+    relying_party_id: str
+    transports: tuple[str, ...]
+    attachment: str | None
+    name: str
+    created_at: float
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A StartWebAuthnRegistration challenge waiting for CompleteWebAuthnRegistration."""
+
+    client_id: str
+    challenge: bytes
+    relying_party_id: str
+    expires_at: float
+
+
 class CognitoIdpState(EngineState):
     """The engine's user-pool state in one account and region."""
 
@@ -92,6 +159,11 @@ class CognitoIdpState(EngineState):
         self.srp_secret = secrets.token_bytes(32)
         # (order sent, message): what the pools of this account and region "sent" (mailbox.py).
         self.outbox: list[tuple[int, Message]] = []
+        self.auth_sessions: dict[str, AuthSession] = {}  # Session string -> sign-in under way
+        self.pool_mfa: dict[str, PoolMfa] = {}  # pool id -> MFA and passkey settings
+        self.user_mfa: dict[tuple[str, str], UserMfa] = {}  # (pool id, username) -> factors
+        self.passkeys: dict[tuple[str, str], list[Passkey]] = {}  # (pool id, username) -> passkeys
+        self.registrations: dict[tuple[str, str], Registration] = {}  # (pool id, username) -> pending
 
 
 states: StateDict[CognitoIdpState] = StateDict(CognitoIdpState, "cognito-idp")

@@ -4,7 +4,9 @@ Each function here replaces or wraps the moto method of the same name (`__init__
 it): sign-in (InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge), sign-up and codes
 (SignUp, ConfirmSignUp, ResendConfirmationCode, ForgotPassword, ConfirmForgotPassword),
 AdminCreateUser, AdminConfirmSignUp, RevokeToken, and the operations that act on the caller's
-own AccessToken. Each follows the operation's page in the Amazon Cognito API Reference: the
+own AccessToken. Choice-based sign-in, MFA and passkeys live in `userauth`, `mfa` and `passkeys`;
+here they are only dispatched to (USER_AUTH, the challenges in ENGINE_CHALLENGES, AdminGetUser's
+MFA settings). Each follows the operation's page in the Amazon Cognito API Reference: the
 checks AWS makes, in the order that decides which error a learner sees.
 """
 
@@ -15,7 +17,6 @@ from typing import Any
 
 from moto.cognitoidp.models import (
     AuthFlow,
-    CognitoIdpUser,
     CognitoIdpUserPool,
     CognitoIdpUserPoolClient,
     UserStatus,
@@ -23,7 +24,7 @@ from moto.cognitoidp.models import (
 from moto.core.responses import ActionResult, EmptyResult
 
 from .. import clock
-from . import clients, codes, srp, tokens
+from . import clients, codes, mfa, sessions, srp, tokens, userauth
 from .attributes import check_attributes
 from .exceptions import (
     ADMIN_FLOW_IN_INITIATE_AUTH,
@@ -39,26 +40,20 @@ from .exceptions import (
     CUSTOM_AUTH_NOT_CONFIGURED,
     FLOW_NOT_ENABLED,
     INCORRECT_CREDENTIALS,
-    PASSWORD_RESET_REQUIRED,
     SESSION_EXPIRED,
     SESSION_INVALID,
     SIGN_UP_NOT_PERMITTED,
-    USER_DISABLED,
-    USER_DOES_NOT_EXIST,
-    USER_NOT_CONFIRMED,
     USERNAME_EXISTS,
     CodeMismatchException,
     ExpiredCodeException,
     InvalidParameterException,
     NotAuthorizedException,
-    PasswordResetRequiredException,
     ResourceNotFoundException,
     UnauthorizedException,
     UsernameExistsException,
-    UserNotConfirmedException,
-    UserNotFoundException,
 )
 from .models import find_client, status
+from .sessions import check_password_sign_in, user_for_sign_in
 from .tokens import required_parameter
 
 Method = Callable[[Any], Any]
@@ -72,7 +67,14 @@ ACCESS_TOKEN_OPERATIONS = (
     "set_user_mfa_preference",
     "associate_software_token",
     "verify_software_token",
+    "start_web_authn_registration",
+    "complete_web_authn_registration",
+    "list_web_authn_credentials",
+    "delete_web_authn_credential",
 )
+# The challenges the engine answers itself (choice-based sign-in and MFA); moto keeps
+# NEW_PASSWORD_REQUIRED (after `mfa.after_password` hands it a session).
+ENGINE_CHALLENGES = (*userauth.FIRST_FACTOR_CHALLENGES, "SOFTWARE_TOKEN_MFA", "SELECT_MFA_TYPE", "MFA_SETUP")
 
 
 # --- The caller's own AccessToken ------------------------------------------------------------
@@ -91,12 +93,30 @@ def reading_permitted_attributes(original: Method) -> Method:
 
     def get_user(self: Any) -> Any:
         result = original(self)
-        _, client = tokens.client_of_access_token(self._get_param("AccessToken"))
+        pool, client = tokens.client_of_access_token(self._get_param("AccessToken"))
         body = result.result
         body["UserAttributes"] = [a for a in body["UserAttributes"] if clients.may_read(client, a["Name"])]
+        _report_mfa(pool, body)
         return result
 
     return get_user
+
+
+def _report_mfa(pool: CognitoIdpUserPool, body: dict[str, Any]) -> None:
+    for name in ("MFAOptions", "UserMFASettingList", "PreferredMfaSetting"):
+        body.pop(name, None)
+    body.update(mfa.user_mfa_fields(pool, pool._get_user(body["Username"])))
+
+
+def reporting_mfa_settings(original: Method) -> Method:
+    """AdminGetUser shows the engine's MFA factors (moto knows only its own TOTP and SMS flags)."""
+
+    def admin_get_user(self: Any) -> Any:
+        result = original(self)
+        _report_mfa(self.backend.describe_user_pool(self._get_param("UserPoolId")), result.result)
+        return result
+
+    return admin_get_user
 
 
 def writing_permitted_attributes(original: Method) -> Method:
@@ -112,36 +132,6 @@ def writing_permitted_attributes(original: Method) -> Method:
 
 
 # --- Sign-in ------------------------------------------------------------------------------
-def _user_for_sign_in(
-    pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, username: str
-) -> CognitoIdpUser | None:
-    """The user, or None when PreventUserExistenceErrors hides that there is none."""
-    user = pool._get_user(username)
-    if user is None:
-        if clients.prevents_existence_errors(client):
-            return None
-        raise UserNotFoundException(USER_DOES_NOT_EXIST)
-    if not user.enabled:
-        raise NotAuthorizedException(USER_DISABLED)
-    # Before the password: AWS says "not confirmed" even to a wrong password (aws/aws-sdk-js#4608).
-    if status(user) == "UNCONFIRMED":
-        raise UserNotConfirmedException(USER_NOT_CONFIRMED)
-    if status(user) == "RESET_REQUIRED":
-        raise PasswordResetRequiredException(PASSWORD_RESET_REQUIRED)
-    return user
-
-
-def check_password_sign_in(
-    pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, username: str, password: str
-) -> CognitoIdpUser:
-    """A username and password checked as a password sign-in checks them (also managed login's
-    sign-in page); AWS's error for the first thing wrong."""
-    user = _user_for_sign_in(pool, client, username)
-    if user is None or user.password != password:
-        raise NotAuthorizedException(INCORRECT_CREDENTIALS)
-    return user
-
-
 def _validated_flow(flow: str) -> None:
     if flow not in AuthFlow.list():
         raise InvalidParameterException(
@@ -154,6 +144,9 @@ def initiating_auth(original: Method) -> Method:
     def initiate_auth(self: Any) -> Any:
         flow = self._get_param("AuthFlow")
         parameters = self._get_param("AuthParameters") or {}
+        if flow == "USER_AUTH":  # choice-based sign-in (moto lacks the flow)
+            _, pool, client = find_client(self._get_param("ClientId"))
+            return ActionResult(userauth.initiate(pool, client, parameters, self._get_param("Session")))
         _validated_flow(flow)
         if flow in clients.ADMIN_PASSWORD_FLOWS:
             raise InvalidParameterException(ADMIN_FLOW_IN_INITIATE_AUTH)
@@ -168,10 +161,10 @@ def initiating_auth(original: Method) -> Method:
         clients.check_secret_hash(client, parameters.get("SECRET_HASH"), [username], auth_parameter=True)
         if flow == "USER_SRP_AUTH":
             srp_a = required_parameter(parameters, "SRP_A")
-            user = _user_for_sign_in(pool, client, username)
+            user = user_for_sign_in(pool, client, username)
             return ActionResult(srp.start(backend, pool, client, user, username, srp_a))
-        check_password_sign_in(pool, client, username, required_parameter(parameters, "PASSWORD"))
-        return original(self)
+        user = check_password_sign_in(pool, client, username, required_parameter(parameters, "PASSWORD"))
+        return ActionResult(mfa.after_password(pool, client, user))
 
     return initiate_auth
 
@@ -194,8 +187,8 @@ def admin_initiating_auth(original: Method) -> Method:
             return ActionResult(tokens.refresh(pool, client, parameters))
         username = required_parameter(parameters, "USERNAME")
         clients.check_secret_hash(client, parameters.get("SECRET_HASH"), [username], auth_parameter=True)
-        check_password_sign_in(pool, client, username, required_parameter(parameters, "PASSWORD"))
-        return original(self)
+        user = check_password_sign_in(pool, client, username, required_parameter(parameters, "PASSWORD"))
+        return ActionResult(mfa.after_password(pool, client, user))
 
     return admin_initiate_auth
 
@@ -221,16 +214,55 @@ def responding_to_challenge(original: Method) -> Method:
                 answers.get("TIMESTAMP", ""),
                 answers.get("PASSWORD_CLAIM_SIGNATURE", ""),
             )
+            backend.sessions.pop(secret_block, None)
             if not valid:
-                backend.sessions.pop(secret_block, None)
                 raise NotAuthorizedException(INCORRECT_CREDENTIALS)
-        else:
-            clients.check_secret_hash(
-                client, answers.get("SECRET_HASH"), [answers.get("USERNAME")], auth_parameter=True
-            )
+            user = pool._get_user(challenge.user_id_for_srp)
+            return ActionResult(mfa.after_password(pool, client, user))
+        clients.check_secret_hash(
+            client, answers.get("SECRET_HASH"), [answers.get("USERNAME")], auth_parameter=True
+        )
+        if self._get_param("ChallengeName") in ENGINE_CHALLENGES:
+            return ActionResult(_answer(pool, client, self._get_param("ChallengeName"), self, answers))
         return original(self)
 
     return respond_to_auth_challenge
+
+
+def admin_responding_to_challenge(original: Method) -> Method:
+    """AdminRespondToAuthChallenge answers the engine's MFA challenges the same way."""
+
+    def admin_respond_to_auth_challenge(self: Any) -> Any:
+        name, answers = self._get_param("ChallengeName"), self._get_param("ChallengeResponses") or {}
+        if name not in ENGINE_CHALLENGES:
+            return original(self)
+        pool = self.backend.describe_user_pool(self._get_param("UserPoolId"))
+        client_id = self._get_param("ClientId")
+        client = pool.clients.get(client_id)
+        if client is None:
+            raise ResourceNotFoundException(CLIENT_NOT_FOUND.format(client_id=client_id))
+        clients.check_secret_hash(
+            client, answers.get("SECRET_HASH"), [answers.get("USERNAME")], auth_parameter=True
+        )
+        return ActionResult(_answer(pool, client, name, self, answers))
+
+    return admin_respond_to_auth_challenge
+
+
+def _answer(
+    pool: CognitoIdpUserPool,
+    client: CognitoIdpUserPoolClient,
+    name: str,
+    request: Any,
+    answers: dict[str, str],
+) -> dict[str, Any]:
+    handle = request._get_param("Session")
+    session = sessions.find(pool, client, handle)
+    if session.purpose == "mfa":
+        return mfa.respond(pool, client, handle, session, name, answers)
+    if session.purpose == "first":
+        return userauth.respond(pool, client, handle, session, name, answers)
+    raise NotAuthorizedException(SESSION_INVALID)
 
 
 # --- Sign-up, confirmation, password recovery -------------------------------------------------
@@ -260,7 +292,11 @@ def sign_up(self: Any) -> ActionResult:
             if name in given
         ]
     )
-    response: dict[str, Any] = {"UserConfirmed": False, "UserSub": user.id}
+    response: dict[str, Any] = {
+        "UserConfirmed": False,
+        "UserSub": user.id,
+        **userauth.sign_up_session(pool, client, user),
+    }
     channel = codes.confirmation_channel(pool, user)
     if channel:
         response["CodeDeliveryDetails"] = codes.send(
@@ -269,19 +305,20 @@ def sign_up(self: Any) -> ActionResult:
     return ActionResult(response)
 
 
-def confirm_sign_up(self: Any) -> EmptyResult:
+def confirm_sign_up(self: Any) -> ActionResult:
     username = self._get_param("Username")
     _, pool, client = find_client(self._get_param("ClientId"))
     clients.check_secret_hash(client, self._get_param("SecretHash"), [username], auth_parameter=False)
     user = codes.user_for_code(pool, username)
     if status(user) != "UNCONFIRMED":
         raise NotAuthorizedException(CANNOT_CONFIRM.format(status=status(user)))
+    userauth.check_sign_up_session(pool, client, user, self._get_param("Session"))
     code = self._get_param("ConfirmationCode")
     pending = codes.matching(pool, user, "confirm", code, none_sent=CodeMismatchException(CODE_MISMATCH))
     codes.forget(pool, user, "confirm")
     user.status = UserStatus.CONFIRMED
     user.update_attributes([{"Name": f"{pending.attribute}_verified", "Value": "true"}])
-    return EmptyResult()
+    return ActionResult(userauth.confirmed_session(pool, client, user, self._get_param("Session")))
 
 
 def resend_confirmation_code(self: Any) -> ActionResult:

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from moto.cognitoidp.models import CognitoIdpUserPool
 
 from .. import routes
-from ..cognitoidp import responses as cognito_responses
+from ..cognitoidp import sessions as cognito_sessions
 from ..cognitoidp.exceptions import CognitoIdpError
 from ..cognitoidp.models import status
 from . import federation, pages
@@ -123,7 +123,7 @@ def _sign_in(request: routes.Request, authz: AuthorizationRequest) -> routes.Res
         return routes.Response.redirect(f"https://{request.host}/error")
     username = form.get("username", "")
     try:
-        user = cognito_responses.check_password_sign_in(
+        user = cognito_sessions.check_password_sign_in(
             authz.pool, authz.client, username, form.get("password", "")
         )
     except CognitoIdpError as refused:
