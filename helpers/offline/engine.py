@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from . import (
+    apigateway,
     authorization,
     awslambda,
     clock,
@@ -49,6 +50,8 @@ _FEATURES = (
     propagation,
     # Lambda functions run offline; its reset stops their processes.
     awslambda,
+    # API Gateway's invoke URLs, answered by the engine (after Lambda, which it invokes).
+    apigateway,
 )
 
 _lock = threading.RLock()
@@ -93,6 +96,9 @@ def route_table() -> routes.RouteTable:
     """Everything answered outside moto's API routes, from every feature, in one table."""
     return routes.RouteTable(
         (
+            # First: an invoke URL's Host names an API, whatever its path (an API may have a
+            # `/.well-known/...` resource of its own).
+            *apigateway.ROUTES,
             *clock.ROUTES,
             *authorization.ROUTES,
             *propagation.ROUTES,

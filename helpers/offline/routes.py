@@ -38,6 +38,14 @@ class Request:
     headers: Mapping[str, str]  # names in lower case
     body: bytes = b""
     at_endpoint: bool = False  # True at `python -m helpers serve`, False in-process
+    # What a route that forwards the request needs beyond the above (API Gateway's invocation):
+    # the query string as sent, every header in order with the client's spelling where it is
+    # known (the endpoint's WSGI server keeps only upper-cased names: there they are
+    # Title-Cased, as werkzeug spells them), and the client's address.
+    raw_query: str = ""
+    raw_path: str = ""  # as sent, not percent-decoded ("" when it is `path`)
+    header_items: tuple[tuple[str, str], ...] = ()
+    remote_addr: str = "127.0.0.1"
 
     @property
     def base_url(self) -> str:
@@ -64,6 +72,7 @@ class Request:
     ) -> Request:
         parts = urlsplit(url)
         raw = body.encode() if isinstance(body, str) else (body or b"")
+        items = tuple((str(name), str(value)) for name, value in headers.items())
         return cls(
             method=method.upper(),
             scheme=parts.scheme or "https",
@@ -73,6 +82,9 @@ class Request:
             headers={name.lower(): value for name, value in headers.items()},
             body=raw,
             at_endpoint=at_endpoint,
+            raw_query=parts.query,
+            raw_path=parts.path or "/",
+            header_items=items,
         )
 
 

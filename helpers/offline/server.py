@@ -109,13 +109,16 @@ def _request(environ: Environ) -> routes.Request:
     body = environ["wsgi.input"].read(length) if length else b""
     # Put the body back for moto, which reads it again when no route answers.
     environ["wsgi.input"] = io.BytesIO(body)
-    headers = {
-        name[5:].replace("_", "-").lower(): value
+    # WSGI keeps only upper-cased names; werkzeug's own spelling of them is the closest to the client's.
+    items = [
+        (name[5:].replace("_", "-").title(), value)
         for name, value in environ.items()
         if name.startswith("HTTP_")
-    }
-    if "CONTENT_TYPE" in environ:
-        headers["content-type"] = environ["CONTENT_TYPE"]
+    ]
+    for name, key in (("Content-Type", "CONTENT_TYPE"), ("Content-Length", "CONTENT_LENGTH")):
+        if environ.get(key):
+            items.append((name, environ[key]))
+    headers = {name.lower(): value for name, value in items}
     return routes.Request(
         method=environ.get("REQUEST_METHOD", "GET"),
         scheme=environ.get("wsgi.url_scheme", "http"),
@@ -128,6 +131,10 @@ def _request(environ: Environ) -> routes.Request:
         headers=headers,
         body=body,
         at_endpoint=True,
+        raw_query=environ.get("QUERY_STRING", ""),
+        raw_path=str(environ.get("REQUEST_URI") or environ.get("PATH_INFO", "/")).partition("?")[0],
+        header_items=tuple(items),
+        remote_addr=environ.get("REMOTE_ADDR") or "127.0.0.1",
     )
 
 
