@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -91,8 +91,12 @@ class Request:
 @dataclass(frozen=True)
 class Response:
     status: int
-    headers: Mapping[str, str]
+    # A mapping, or pairs when a name repeats (API Gateway passes a function's multi-value headers).
+    headers: Mapping[str, str] | Sequence[tuple[str, str]]
     body: bytes
+
+    def header_pairs(self) -> list[tuple[str, str]]:
+        return list(self.headers.items()) if isinstance(self.headers, Mapping) else list(self.headers)
 
     @classmethod
     def json(cls, payload: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
@@ -177,12 +181,12 @@ def mount_in_process(table: RouteTable) -> None:
     import responses
     from moto.core.models import responses_mock
 
-    def answer(prepared: Any) -> tuple[int, dict[str, str], bytes]:
+    def answer(prepared: Any) -> tuple[int, list[tuple[str, str]], bytes]:
         request = Request.from_url(prepared.method, prepared.url, prepared.headers, prepared.body)
         response = table.answer(request)
         if response is None:  # the URL pattern matched but not the method or path details
-            return 404, {"Content-Type": "application/json"}, b'{"message": "Not Found"}'
-        return response.status, dict(response.headers), response.body
+            return 404, [("Content-Type", "application/json")], b'{"message": "Not Found"}'
+        return response.status, response.header_pairs(), response.body
 
     for route in table.routes:
         if not route.hosts:

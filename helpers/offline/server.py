@@ -100,7 +100,7 @@ class _LabApplication:
         if response is None:
             return self._moto_app(environ, start_response)
         status = f"{response.status} {HTTPStatus(response.status).phrase}"
-        start_response(status, [*response.headers.items(), ("Content-Length", str(len(response.body)))])
+        start_response(status, [*response.header_pairs(), ("Content-Length", str(len(response.body)))])
         return [response.body]
 
 

@@ -49,6 +49,18 @@ class Aws:
     def unique(self, name: str) -> str:
         return f"{self._prefix}-{name}-{uuid.uuid4().hex[:6]}"
 
+    def invoke_url(self, api_id: str, path: str) -> tuple[str, dict[str, str]]:
+        """Where a request to an API Gateway invoke URL goes, and the headers that name the API.
+
+        `path` starts with the stage (`/prod/notes`), or is a path of an HTTP API's `$default`
+        stage. In-process and on AWS it is the invoke URL itself; at the endpoint, the endpoint's
+        address with the invoke URL's host in `Host`, as any HTTP client can send it.
+        """
+        host = f"{api_id}.execute-api.{self.region}.amazonaws.com"
+        if self.mode == "server":
+            return f"{self.endpoint_url}{path}", {"Host": host}
+        return f"https://{host}{path}", {}
+
     def lab_get(self, path: str) -> Any:
         with urlopen(f"{self.endpoint_url}{path}", timeout=10) as reply:
             return json.load(reply)

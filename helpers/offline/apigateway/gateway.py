@@ -7,7 +7,8 @@ endpoint with that `Host`) is answered here:
    (`models`, `routing`); no API or stage is 403 "Forbidden" (REST) or 404 "Not Found" (HTTP), no
    method or route 403 "Missing Authentication Token" (REST) or 404 "Not Found" (HTTP);
 2. **authorize**: the method's authorizer (`authorizers`), whose `AuthorizerResult` either carries
-   the refusal the client gets or travels on to the integration;
+   the refusal the client gets or travels on to the integration; then a REST method's API key
+   (`apikeys`);
 3. **integrate**: Lambda proxy or mock (`integrations`);
 4. **respond**: the integration's answer, or the failure's gateway response (`exceptions`), with
    API Gateway's request-id headers (`x-amzn-RequestId` and `x-amz-apigw-id` on REST APIs,
@@ -29,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .. import clock, routes
-from . import authorizers, integrations, routing
+from . import apikeys, authorizers, integrations, routing
 from .context import Invocation
 from .exceptions import (
     ForbiddenException,
@@ -128,6 +129,7 @@ def answer(request: routes.Request, match: re.Match[str]) -> routes.Response:
         refusal = invocation.authorization.refusal
         if refusal is not None:
             raise refusal
+        apikeys.check(invocation)
         result = integrations.integrate(invocation)
         status, headers, body = result.status, result.headers, result.body
         error_type, reason = None, "completed"
@@ -146,7 +148,7 @@ def answer(request: routes.Request, match: re.Match[str]) -> routes.Response:
     http_api = invocation is not None and invocation.http_api
     headers = [*headers, *_id_headers(invocation, http_api)]
     _remember(request, api_id, invocation, status, error_type, reason)
-    return routes.Response(status, dict(headers), body)
+    return routes.Response(status, tuple(headers), body)
 
 
 def _remember(

@@ -89,6 +89,7 @@ class Operation:
     authorizer: Authorizer | None
     scopes: tuple[str, ...]
     integration: Integration | None
+    api_key_required: bool = False  # REST methods only
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ def snapshot_rest_api(api: Any) -> RestSnapshot:
                     authorizer=authorizers.get(method.authorizer_id or ""),
                     scopes=tuple(method.authorization_scopes or ()),
                     integration=_rest_integration(method.method_integration),
+                    api_key_required=bool(method.api_key_required),
                 )
             )
     return RestSnapshot(tuple(operations))
