@@ -24,6 +24,7 @@ from . import (
     clock,
     cognitoidentity,
     cognitoidp,
+    motocore,
     routes,
     standin_idp,
     sts,
@@ -41,6 +42,8 @@ ADMIN_SECRET_ACCESS_KEY = authorization.ADMIN_SECRET_ACCESS_KEY
 
 # Each feature patches its own targets; one with module-level state also has reset().
 _FEATURES = (
+    # moto's per-request recomputations, answered without them (no behaviour changes).
+    motocore,
     validation,
     authorization,
     iam_models,

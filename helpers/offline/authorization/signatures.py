@@ -175,6 +175,8 @@ def check_signature(response: Any, iam_request_cls: type, caller: Caller, scope:
         check.check_signature()
     except HTTPException:  # moto's SignatureDoesNotMatch, in moto's shape
         raise signature_mismatch(scope[2]) from None
+    except KeyError:  # moto reads X-Amz-Date without asking: a header the signature needs is absent
+        raise signature_mismatch(scope[2]) from None
 
 
 # --- requests that are not moto's: API Gateway's invoke URLs (execute-api) ------------------------

@@ -11,7 +11,7 @@ loopback interface, sharing the same state, is indistinguishable to the handler.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..server import Server
@@ -27,21 +27,10 @@ def url() -> str:
         if _server is None:
             from .. import server
 
-            _server = server.serve(reset_state=False)
-            _quieten(_server)
+            # No access log: werkzeug would print a line per call the handler makes, into the
+            # notebook that invoked it. (The learner's own endpoint keeps its log.)
+            _server = server.serve(reset_state=False, quiet=True)
         return _server.url
-
-
-def _quieten(running: Server) -> None:
-    """No access log: werkzeug would print a line per call the handler makes, into the notebook
-    that invoked it. (The learner's own endpoint keeps its log; errors are still reported.)"""
-    wsgi = running._server
-    handler: type = wsgi.RequestHandlerClass  # type: ignore[assignment]
-    wsgi.RequestHandlerClass = type("QuietRequestHandler", (handler,), {"log_request": _no_log})
-
-
-def _no_log(*args: Any, **kwargs: Any) -> None:
-    return None
 
 
 def stop() -> None:
