@@ -49,6 +49,27 @@ def handler(event, context):
         return {"notes": ["n1", "n2"]}
     return {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": json.dumps(event)}
 """
+# A TOKEN authorizer: the token says what to answer; "narrow..." allows only the method asked for.
+AUTHORIZER = """
+def handler(event, context):
+    if event["type"] == "REQUEST":
+        token = event["headers"].get("Authorization") or event["queryStringParameters"]["token"]
+    else:
+        token = event["authorizationToken"]
+    if token == "unauthorized":
+        raise Exception("Unauthorized")
+    if token == "broken":
+        raise ValueError("the signing keys are missing")
+    method_arn = event["methodArn"]
+    resource = method_arn if token.startswith("narrow") else method_arn.split("/")[0] + "/*"
+    effect = "Deny" if token == "deny" else "Allow"
+    statement = {"Action": "execute-api:Invoke", "Effect": effect, "Resource": resource}
+    return {
+        "principalId": "user-" + token,
+        "policyDocument": {"Version": "2012-10-17", "Statement": [statement]},
+        "context": {"plan": "pro", "seats": 3, "admin": False, "type": event["type"]},
+    }
+"""
 TRUST_LAMBDA = {
     "Version": "2012-10-17",
     "Statement": [
@@ -132,15 +153,16 @@ class Stack:
         self.function_arn = self._make_function(role_arn)
         # The same code, without a resource policy that lets API Gateway invoke it.
         self.unpermitted_arn = self._make_function(role_arn)
+        self.authorizer_function_arn = self._make_function(role_arn, AUTHORIZER)
 
-    def _make_function(self, role_arn: str) -> str:
+    def _make_function(self, role_arn: str, source: str = ECHO) -> str:
         name = self.aws.unique("fn")
         arn = self.lam.create_function(
             FunctionName=name,
             Runtime=RUNTIME,
             Role=role_arn,
             Handler="app.handler",
-            Code={"ZipFile": zipped(ECHO)},
+            Code={"ZipFile": zipped(source)},
             Timeout=30,
         )["FunctionArn"]
         self.cleanups.append(lambda: self.lam.delete_function(FunctionName=name))
@@ -198,6 +220,7 @@ class Stack:
             responseTemplates={"application/json": '{"status": "ok"}'},
         )
         self.method(self.resource(root, "keyed"), "GET", "NONE", api_key_required=True)
+        self._lambda_authorizers(root)
         self.later_resource = self.resource(root, "later")
         self._permit(self.rest_id)
         api.create_deployment(restApiId=self.rest_id, stageName="prod")
@@ -218,6 +241,40 @@ class Stack:
         self.cleanups.append(lambda: api.delete_usage_plan_key(usagePlanId=plan, keyId=key["id"]))
         self.cleanups.append(lambda: api.delete_usage_plan(usagePlanId=plan))
 
+    def _lambda_authorizers(self, root: str) -> None:
+        """TOKEN authorizers on one function: cached (the default 300 s), not cached, and one
+        API Gateway may not invoke."""
+        uri = (
+            f"arn:aws:apigateway:{self.aws.region}:lambda:path/2015-03-31/functions/"
+            f"{self.authorizer_function_arn}/invocations"
+        )
+        made = {}
+        sources = {"request": "method.request.header.Authorization, method.request.querystring.token"}
+        for name, ttl in (("cached", None), ("uncached", 0), ("unpermitted", 0), ("request", 60)):
+            extra = {} if ttl is None else {"authorizerResultTtlInSeconds": ttl}
+            made[name] = self.apigw.create_authorizer(
+                restApiId=self.rest_id,
+                name=name,
+                type="REQUEST" if name == "request" else "TOKEN",
+                authorizerUri=uri,
+                identitySource=sources.get(name, "method.request.header.Authorization"),
+                **extra,
+            )["id"]
+        for name in ("cached", "uncached", "request"):
+            self.lam.add_permission(
+                FunctionName=self.authorizer_function_arn,
+                StatementId=f"authorizer-{made[name]}",
+                Action="lambda:InvokeFunction",
+                Principal="apigateway.amazonaws.com",
+                SourceArn=f"arn:aws:execute-api:{self.aws.region}:{self.account}:{self.rest_id}/authorizers/{made[name]}",
+            )
+        custom = self.resource(root, "custom")
+        for part in ("a", "b"):
+            self.method(self.resource(custom, part), "GET", "CUSTOM", authorizer_id=made["cached"])
+        self.method(self.resource(root, "uncached"), "GET", "CUSTOM", authorizer_id=made["uncached"])
+        self.method(self.resource(root, "locked"), "GET", "CUSTOM", authorizer_id=made["unpermitted"])
+        self.method(self.resource(root, "by-request"), "GET", "CUSTOM", authorizer_id=made["request"])
+
     def resource(self, parent: str, part: str) -> str:
         return str(self.apigw.create_resource(restApiId=self.rest_id, parentId=parent, pathPart=part)["id"])
 
@@ -229,10 +286,13 @@ class Stack:
         scopes: list[str] | None = None,
         function_arn: str = "",
         api_key_required: bool = False,
+        authorizer_id: str = "",
     ) -> None:
         extra: dict[str, Any] = {}
         if authorization == "COGNITO_USER_POOLS":
             extra["authorizerId"] = self.authorizer_id
+        if authorizer_id:
+            extra["authorizerId"] = authorizer_id
         if scopes:
             extra["authorizationScopes"] = scopes
         self.apigw.put_method(
@@ -983,3 +1043,83 @@ def test_http_iam_route(stack: Stack, callers: Callers) -> None:
     assert iam["accessKey"] == callers.nobody["AccessKeyId"]
     assert iam["userArn"] == f"arn:aws:iam::{stack.account}:user/{callers.nobody['UserName']}"
     assert iam["cognitoIdentity"] is None
+
+
+# --- REST API: Lambda (TOKEN) authorizers --------------------------------------------------------
+
+
+def test_rest_lambda_authorizer_allows_and_its_context_reaches_the_function(stack: Stack) -> None:
+    """A TOKEN authorizer gets the header's token and the method ARN; its Allow lets the request
+    through, and `principalId` and `context` reach the integration in `requestContext.authorizer`,
+    the context's values stringified.
+
+    DG api-gateway-lambda-authorizer-input, api-gateway-lambda-authorizer-output ("The returned
+    values are all stringified"; UNCONFIRMED for a proxy integration's event).
+    """
+    event = event_of(stack.call(stack.rest_id, "/prod/custom/a", headers={"Authorization": "allow"}))
+    authorizer = event["requestContext"]["authorizer"]
+    assert authorizer["principalId"] == "user-allow"
+    assert (authorizer["plan"], authorizer["seats"], authorizer["admin"]) == ("pro", "3", "false")
+    assert authorizer["type"] == "TOKEN"
+
+
+def test_rest_request_authorizer_gets_the_request_and_needs_every_identity_source(stack: Stack) -> None:
+    """A REQUEST authorizer gets the request's headers and query string; with caching on, a request
+    missing one of its identity sources is 401 without the function being asked.
+
+    DG api-gateway-lambda-authorizer-input (the REQUEST input); KC api-gateway-401-error-lambda-
+    authorizer (401 "without calling the Lambda authorizer function" when "the configured identity
+    sources are missing, null, empty, or invalid").
+    """
+    response = stack.call(stack.rest_id, "/prod/by-request?token=x", headers={"Authorization": "allow"})
+    assert event_of(response)["requestContext"]["authorizer"]["type"] == "REQUEST"
+    missing = stack.call(stack.rest_id, "/prod/by-request", headers={"Authorization": "allow"})
+    assert (missing.status_code, missing.content) == (401, UNAUTHORIZED)
+
+
+def test_rest_lambda_authorizer_refusals(stack: Stack) -> None:
+    """No token or "Unauthorized" from the function: 401 Unauthorized; a Deny policy: 403
+    `{"Message":"User is not authorized to access this resource with an explicit deny"}`; a
+    function that fails otherwise: 500 `{"message": null}`.
+
+    DG apigateway-use-lambda-authorizer ("Unauthorized"); KC-403 (the explicit deny); observed
+    auth0-samples/jwt-rsa-aws-custom-authorizer#6 (the 500 body).
+    """
+    for headers in ({}, {"Authorization": "unauthorized"}):
+        response = stack.call(stack.rest_id, "/prod/uncached", headers=headers)
+        assert (response.status_code, response.content) == (401, UNAUTHORIZED)
+    denied = stack.call(stack.rest_id, "/prod/uncached", headers={"Authorization": "deny"})
+    assert denied.status_code == 403
+    assert denied.json() == {
+        "Message": "User is not authorized to access this resource with an explicit deny"
+    }
+    broken = stack.call(stack.rest_id, "/prod/uncached", headers={"Authorization": "broken"})
+    assert (broken.status_code, broken.json()) == (500, {"message": None})
+
+
+def test_rest_lambda_authorizer_api_gateway_may_not_invoke_is_500(stack: Stack) -> None:
+    """An authorizer whose function has no resource-policy statement for
+    `.../{api_id}/authorizers/{authorizer_id}` cannot run: 500 `{"message": null}`.
+
+    DG configure-lambda-authorizer (the permission the console adds); DG supported-gateway-response-
+    types (AUTHORIZER_CONFIGURATION_ERROR, 500).
+    """
+    response = stack.call(stack.rest_id, "/prod/locked", headers={"Authorization": "allow"})
+    assert (response.status_code, response.json()) == (500, {"message": None})
+
+
+def test_rest_lambda_authorizer_cached_policy_decides_other_methods(stack: Stack, offline_clock: Any) -> None:
+    """The authorizer's result is cached per token for its TTL (300 s by default) and the cached
+    policy decides every method: a policy naming only the first method refuses the second until the
+    cache expires.
+
+    DG apigateway-lambda-authorizer-flow and configure-lambda-authorizer (authorizer caching);
+    CreateAuthorizer `authorizerResultTtlInSeconds` (default 300).
+    """
+    token = {"Authorization": "narrow-cached"}
+    assert stack.call(stack.rest_id, "/prod/custom/a", headers=token).ok
+    refused = stack.call(stack.rest_id, "/prod/custom/b", headers=token)
+    assert refused.status_code == 403
+    assert refused.json() == {"Message": "User is not authorized to access this resource"}
+    offline_clock.advance(301)
+    assert stack.call(stack.rest_id, "/prod/custom/b", headers=token).ok

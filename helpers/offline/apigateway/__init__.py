@@ -5,14 +5,15 @@ CreateRoute, ...) and answers invoke URLs only in decorator mode, with integrati
 HTTP calls or raise NotImplementedError, and never evaluates an authorizer. This package answers
 `https://{api_id}.execute-api.{region}.amazonaws.com/{stage}/{path}` itself, in-process and at the
 endpoint (a request whose `Host` is that name), through one pipeline (`gateway`): route, authorize
-(Cognito user pools, JWT, AWS_IAM), integrate (Lambda proxy with payload 1.0 and 2.0, mock),
-respond, with API Gateway's own gateway responses for every failure. What is modelled and what is
-not: helpers/offline/README.md.
+(Cognito user pools, JWT, AWS_IAM, REST Lambda authorizers), integrate (Lambda proxy with payload
+1.0 and 2.0, mock), respond, with API Gateway's own gateway responses for every failure. What is
+modelled and what is not: helpers/offline/README.md.
 
 Modules: `responses` (the moto hooks), `models` (the deployed API, read from moto), `routing`,
 `context` (the invocation and the authorizer's result), `authorizers` with `cognito_authorizer`,
-`jwt_authorizer` and `iam_authorizer`, `payloads` (the Lambda events), `integrations`, `gateway`
-(the pipeline, the invocation log and the route table entries), `exceptions`.
+`jwt_authorizer`, `iam_authorizer` and `lambda_authorizer`, `apikeys`, `payloads` (the Lambda
+events), `integrations`, `gateway` (the pipeline, the invocation log and the route table entries),
+`exceptions`.
 """
 
 from __future__ import annotations

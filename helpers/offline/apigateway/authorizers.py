@@ -1,14 +1,15 @@
 """Who may call this method or route: the authorizer its authorization type names.
 
-Each authorizer returns an `AuthorizerResult` (decision, principal, claims or identity, reason, and
-the refusal the client gets), never a bool: `cognito_authorizer` (REST COGNITO_USER_POOLS),
-`jwt_authorizer` (HTTP API JWT), `iam_authorizer` (AWS_IAM on either). Lambda authorizers (CUSTOM)
-are not modelled: such a method answers 500 with a sentence that says so.
+Each authorizer returns an `AuthorizerResult` (decision, principal, claims, identity or context,
+reason, and the refusal the client gets), never a bool: `cognito_authorizer` (REST
+COGNITO_USER_POOLS), `jwt_authorizer` (HTTP API JWT), `iam_authorizer` (AWS_IAM on either),
+`lambda_authorizer` (REST TOKEN and REQUEST). HTTP APIs' Lambda authorizers are not modelled: such
+a route answers 500 with a sentence that says so.
 """
 
 from __future__ import annotations
 
-from . import cognito_authorizer, iam_authorizer, jwt_authorizer
+from . import cognito_authorizer, iam_authorizer, jwt_authorizer, lambda_authorizer
 from .context import NOT_AUTHORIZED, AuthorizerResult, Invocation
 from .exceptions import GatewayResponse, HttpApiInternalServerError, InternalServerErrorException
 
@@ -36,11 +37,13 @@ def authorize(invocation: Invocation) -> AuthorizerResult:
         return cognito_authorizer.authorize(invocation, authorizer)
     if kind == "JWT" and authorizer is not None and invocation.http_api:
         return jwt_authorizer.authorize(invocation, authorizer)
+    if kind == "CUSTOM" and authorizer is not None and not invocation.http_api:
+        return lambda_authorizer.authorize(invocation, authorizer)
     if kind == "CUSTOM":
         return _misconfigured(
             invocation,
-            "The offline lab does not model Lambda (CUSTOM) authorizers. Use COGNITO_USER_POOLS, JWT or "
-            "AWS_IAM authorization, or run this on real AWS.",
+            "The offline lab does not model HTTP APIs' Lambda authorizers. Use JWT or AWS_IAM "
+            "authorization, or run this on real AWS.",
         )
     return _misconfigured(
         invocation,

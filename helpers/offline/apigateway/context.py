@@ -25,6 +25,7 @@ class AuthorizerResult:
     `decision` is "Allow" or "Deny"; `principal` names the caller (a token's `sub`, an IAM ARN);
     `claims` are the token's claims as signed (COGNITO_USER_POOLS, JWT), `scopes` the token's
     scopes the route asked for; `identity` is what AWS_IAM puts in `requestContext.identity`;
+    `context` what a Lambda authorizer returned for the integration;
     `reason` says why, in the lab's words; `refusal` is what the client gets when denied.
     """
 
@@ -34,6 +35,7 @@ class AuthorizerResult:
     claims: Mapping[str, Any] = field(default_factory=dict)
     scopes: tuple[str, ...] | None = None
     identity: Mapping[str, Any] = field(default_factory=dict)
+    context: Mapping[str, Any] = field(default_factory=dict)  # a Lambda authorizer's `context`
     reason: str = ""
     refusal: Exception | None = None
 
@@ -49,6 +51,7 @@ class AuthorizerResult:
             "claims": dict(self.claims),
             "scopes": list(self.scopes) if self.scopes is not None else None,
             "identity": dict(self.identity),
+            "context": dict(self.context),
             "reason": self.reason,
         }
 

@@ -108,8 +108,9 @@ class UnauthorizedException(GatewayResponse):
 
 class AccessDeniedException(GatewayResponse):
     """ACCESS_DENIED (403): IAM does not allow `execute-api:Invoke` (`{"Message": ...}`, capital M,
-    observed), or the access key is not known ("The security token included in the request is
-    invalid.", KC-403, with a lower-case key)."""
+    observed), a Lambda authorizer's policy does not ("User is not authorized to access this
+    resource", "... with an explicit deny", KC-403), or the access key is not known ("The security
+    token included in the request is invalid.", KC-403, with a lower-case key)."""
 
     status = 403
     response_type = "ACCESS_DENIED"
@@ -143,6 +144,20 @@ class ExpiredTokenException(GatewayResponse):
     status = 403
     response_type = "EXPIRED_TOKEN"
     default_message = "The security token included in the request is expired"
+
+
+class AuthorizerConfigurationException(GatewayResponse):
+    """AUTHORIZER_CONFIGURATION_ERROR (500): a Lambda authorizer that could not be invoked, failed
+    with anything but "Unauthorized", or returned no valid policy. Body `{"message": null}`
+    (observed auth0-samples/jwt-rsa-aws-custom-authorizer#6; the `x-amzn-ErrorType` is
+    UNCONFIRMED)."""
+
+    status = 500
+    response_type = "AUTHORIZER_CONFIGURATION_ERROR"
+    compact = False
+
+    def _render(self) -> str:
+        return json.dumps({self._message_key: None})
 
 
 class InternalServerErrorException(GatewayResponse):

@@ -35,6 +35,16 @@ _LAMBDA_URI = re.compile(
 )
 
 
+def function_arn_of(uri: str | None) -> str | None:
+    """The Lambda function a Lambda integration or authorizer URI names (or the function ARN itself)."""
+    if not uri:
+        return None
+    found = _LAMBDA_URI.match(uri)
+    if found:
+        return found["function"]
+    return uri if uri.startswith("arn:aws:lambda:") else None
+
+
 @dataclass(frozen=True)
 class IntegrationResponse:
     """A REST integration response (MOCK integrations choose one by the status their template sets)."""
@@ -56,13 +66,8 @@ class Integration:
 
     @property
     def function_arn(self) -> str | None:
-        """The Lambda function a Lambda integration invokes (its URI, or the function ARN itself)."""
-        if not self.uri:
-            return None
-        found = _LAMBDA_URI.match(self.uri)
-        if found:
-            return found["function"]
-        return self.uri if self.uri.startswith("arn:aws:lambda:") else None
+        """The Lambda function a Lambda integration invokes."""
+        return function_arn_of(self.uri)
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,8 @@ class Authorizer:
     validation_expression: str | None = None  # COGNITO_USER_POOLS: a regex the ID token's aud must match
     issuer: str | None = None  # JWT
     audience: tuple[str, ...] = ()  # JWT
+    uri: str | None = None  # TOKEN, REQUEST: the Lambda function's invocation URI
+    result_ttl: int = 300  # TOKEN, REQUEST: seconds a result is cached (0: not cached)
 
 
 @dataclass(frozen=True)
@@ -113,16 +120,41 @@ class RestSnapshot:
     operations: tuple[Operation, ...]
 
 
+@dataclass(frozen=True)
+class CachedAuthorization:
+    """A Lambda authorizer's output, kept for its TTL (keyed by the identity sources' values)."""
+
+    expires_at: float
+    output: Mapping[str, Any]
+
+
 class ApiGatewayState(EngineState):
-    """One account's and region's deployment snapshots, by (API id, deployment id)."""
+    """One account's and region's deployment snapshots, by (API id, deployment id), and Lambda
+    authorizers' cached results, by (API id, authorizer id, identity source values)."""
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
         self.snapshots: dict[tuple[str, str], RestSnapshot] = {}
+        self.authorizer_cache: dict[tuple[str, str, tuple[str, ...]], CachedAuthorization] = {}
 
 
 states: StateDict[ApiGatewayState] = StateDict(ApiGatewayState, "apigateway")
 _lock = threading.Lock()
+
+
+def cached_authorization(
+    account_id: str, region: str, key: tuple[str, str, tuple[str, ...]], now: float
+) -> Mapping[str, Any] | None:
+    with _lock:
+        found = states.get(account_id, region).authorizer_cache.get(key)
+    return found.output if found is not None and found.expires_at > now else None
+
+
+def cache_authorization(
+    account_id: str, region: str, key: tuple[str, str, tuple[str, ...]], cached: CachedAuthorization
+) -> None:
+    with _lock:
+        states.get(account_id, region).authorizer_cache[key] = cached
 
 
 # --- REST APIs -----------------------------------------------------------------------------------
@@ -137,6 +169,8 @@ def _rest_authorizer(found: Any) -> Authorizer:
         identity_source=tuple(part.strip() for part in str(source).split(",")),
         provider_arns=tuple(found.provider_arns or ()),
         validation_expression=found.identity_validation_expression or None,
+        uri=found.authorizer_uri or None,
+        result_ttl=int(found.authorizer_result_ttl if found.authorizer_result_ttl is not None else 300),
     )
 
 

@@ -114,6 +114,8 @@ def _v1_authorizer(invocation: Invocation) -> dict[str, Any] | None:
     if result.authorization_type == "JWT":
         claims = {name: jwt_authorizer.claim_text(value) for name, value in result.claims.items()}
         return {"claims": claims, "scopes": list(result.scopes) if result.scopes is not None else None}
+    if result.authorization_type == "CUSTOM":
+        return {"principalId": result.principal, **result.context}
     return None
 
 
