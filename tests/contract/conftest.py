@@ -21,7 +21,7 @@ import boto3
 import pycognito
 import pytest
 
-from helpers.offline import clock, engine, server
+from helpers.offline import clock, engine, recent_invocations, server
 from helpers.offline.authorization import recent_decisions
 from helpers.offline.iam.decisions import DecisionRecord
 
@@ -192,6 +192,29 @@ def decision_log(aws: Aws) -> DecisionLog:
     if aws.mode == "real":
         pytest.skip("AWS does not say which statement decided; only the offline AWS keeps a log")
     return DecisionLog(aws)
+
+
+@dataclass
+class InvocationLog:
+    """What the offline API Gateway did with each request to an invoke URL (its execution log in the
+    lab's words): in-process from the engine, at the endpoint from `GET /_lab/invocations`."""
+
+    aws: Aws
+
+    def newest(self) -> dict[str, Any]:
+        if self.aws.mode == "server":
+            found = self.aws.lab_get("/_lab/invocations?limit=1")
+        else:
+            found = [record.to_dict() for record in recent_invocations(1)]
+        assert found, "no invocation recorded"
+        return dict(found[0])
+
+
+@pytest.fixture
+def invocation_log(aws: Aws) -> InvocationLog:
+    if aws.mode == "real":
+        pytest.skip("AWS writes its execution log to CloudWatch; only the offline AWS keeps this one")
+    return InvocationLog(aws)
 
 
 @dataclass

@@ -1123,3 +1123,25 @@ def test_rest_lambda_authorizer_cached_policy_decides_other_methods(stack: Stack
     assert refused.json() == {"Message": "User is not authorized to access this resource"}
     offline_clock.advance(301)
     assert stack.call(stack.rest_id, "/prod/custom/b", headers=token).ok
+
+
+# --- the lab's own record of each invocation -------------------------------------------------------
+
+
+def test_the_invocation_log_says_why(stack: Stack, invocation_log: Any) -> None:
+    """The offline AWS keeps, for each request to an invoke URL, the route, the authorizer's result
+    and why it ended as it did, in the words of API Gateway's execution log ("Execution failed due
+    to configuration error: Invalid permissions on Lambda function", observed serverless/
+    serverless#1913). AWS writes these to CloudWatch only when execution logging is on; the lab's
+    log is offline-only (in-process `recent_invocations()`, at the endpoint `GET /_lab/invocations`).
+    """
+    stack.call(stack.rest_id, "/prod/unpermitted")
+    record = invocation_log.newest()
+    assert (record["status"], record["route"]) == (500, "GET /unpermitted")
+    assert record["reason"].startswith("Execution failed due to configuration error: Invalid permissions")
+    stack.call(
+        stack.rest_id, "/prod/notes/n1", headers={"Authorization": stack.tokens("alice")["AccessToken"]}
+    )
+    refused = invocation_log.newest()
+    assert refused["authorization"]["decision"] == "Deny"
+    assert "takes an ID token" in refused["authorization"]["reason"]
