@@ -1,4 +1,5 @@
-"""A faithful offline AWS for Cognito User Pools, Identity Pools and IAM on S3 and DynamoDB.
+"""A faithful offline AWS for Cognito User Pools, Identity Pools, IAM on S3 and DynamoDB, Lambda
+and API Gateway.
 
 A moto extension: `install()` closes the gaps between moto and AWS that would mislead a learner
 (README.md in this folder lists them, with what is not modelled). Run it in-process with
@@ -41,6 +42,8 @@ _PUBLIC = {
     "DecisionRecord": "iam.decisions",
     "StatementRecord": "iam.decisions",
     "explain": "iam.decisions",
+    # what API Gateway did with each request to an invoke URL (its execution log, in the lab's words)
+    "recent_invocations": "apigateway",
     "ALLOW": "iam",
     "EXPLICIT_DENY": "iam",
     "IMPLICIT_DENY": "iam",

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from . import (
+    apigateway,
     authorization,
     awslambda,
     botocoredata,
@@ -26,6 +27,7 @@ from . import (
     cognitoidp,
     loopback,
     managedlogin,
+    motocore,
     notes_app,
     routes,
     standin_idp,
@@ -45,6 +47,8 @@ ADMIN_SECRET_ACCESS_KEY = authorization.ADMIN_SECRET_ACCESS_KEY
 # Each feature patches its own targets; one with module-level state also has reset().
 _FEATURES = (
     botocoredata,
+    # moto's per-request recomputations, answered without them (no behaviour changes).
+    motocore,
     validation,
     authorization,
     iam_models,
@@ -55,6 +59,8 @@ _FEATURES = (
     propagation,
     # Lambda functions run offline; its reset stops their processes.
     awslambda,
+    # API Gateway's invoke URLs, answered by the engine (after Lambda, which it invokes).
+    apigateway,
 )
 
 _lock = threading.RLock()
@@ -99,6 +105,9 @@ def route_table() -> routes.RouteTable:
     """Everything answered outside moto's API routes, from every feature, in one table."""
     return routes.RouteTable(
         (
+            # First: an invoke URL's Host names an API, whatever its path (an API may have a
+            # `/.well-known/...` resource of its own).
+            *apigateway.ROUTES,
             *clock.ROUTES,
             *authorization.ROUTES,
             *propagation.ROUTES,

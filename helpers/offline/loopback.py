@@ -14,7 +14,7 @@ indistinguishable to its clients.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from . import routes
@@ -33,8 +33,9 @@ def url() -> str:
         if _server is None:
             from . import server
 
-            _server = server.serve(reset_state=False)
-            _quieten(_server)
+            # No access log: werkzeug would print a line per call a handler or a page makes,
+            # into the notebook that started it. (The learner's own endpoint keeps its log.)
+            _server = server.serve(reset_state=False, quiet=True)
         return _server.url
 
 
@@ -48,19 +49,6 @@ def proxy_path(aws_url: str) -> str:
     engine serves, such as a user pool domain's page), relative to Jupyter's base URL:
     `proxy/<port>/_lab/hosts/<host>/<path>?<query>`."""
     return f"proxy/{port()}{routes.alias_path(aws_url)}"
-
-
-def _quieten(running: Server) -> None:
-    """No access log: werkzeug would print a line per call a handler or a page makes, into the
-    notebook that started it. (The learner's own endpoint keeps its log; errors are still
-    reported.)"""
-    wsgi = running._server
-    handler: type = wsgi.RequestHandlerClass  # type: ignore[assignment]
-    wsgi.RequestHandlerClass = type("QuietRequestHandler", (handler,), {"log_request": _no_log})
-
-
-def _no_log(*args: Any, **kwargs: Any) -> None:
-    return None
 
 
 def stop() -> None:

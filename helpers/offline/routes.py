@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -54,6 +54,14 @@ class Request:
     # hosts whose URLs are moved to the alias.
     alias_prefix: str | None = None
     aliased_hosts: tuple[re.Pattern[str], ...] = ()
+    # What a route that forwards the request needs beyond the above (API Gateway's invocation):
+    # the query string as sent, every header in order with the client's spelling where it is
+    # known (the endpoint's WSGI server keeps only upper-cased names: there they are
+    # Title-Cased, as werkzeug spells them), and the client's address.
+    raw_query: str = ""
+    raw_path: str = ""  # as sent, not percent-decoded ("" when it is `path`)
+    header_items: tuple[tuple[str, str], ...] = ()
+    remote_addr: str = "127.0.0.1"
 
     @property
     def base_url(self) -> str:
@@ -107,6 +115,7 @@ class Request:
     ) -> Request:
         parts = urlsplit(url)
         raw = body.encode() if isinstance(body, str) else (body or b"")
+        items = tuple((str(name), str(value)) for name, value in headers.items())
         return cls(
             method=method.upper(),
             scheme=parts.scheme or "https",
@@ -116,6 +125,9 @@ class Request:
             headers={name.lower(): value for name, value in headers.items()},
             body=raw,
             at_endpoint=at_endpoint,
+            raw_query=parts.query,
+            raw_path=parts.path or "/",
+            header_items=items,
         )
 
 
@@ -129,7 +141,8 @@ def alias_path(url: str) -> str:
 @dataclass(frozen=True)
 class Response:
     status: int
-    headers: Mapping[str, str]
+    # A mapping, or pairs when a name repeats (API Gateway passes a function's multi-value headers).
+    headers: Mapping[str, str] | Sequence[tuple[str, str]]
     body: bytes
     cookies: tuple[str, ...] = ()  # Set-Cookie values, one header each
 
@@ -140,7 +153,8 @@ class Response:
 
     def header_list(self) -> list[tuple[str, str]]:
         """Every header, Set-Cookie once per cookie (what WSGI and `responses` take)."""
-        return [*self.headers.items(), *(("Set-Cookie", cookie) for cookie in self.cookies)]
+        pairs = list(self.headers.items()) if isinstance(self.headers, Mapping) else list(self.headers)
+        return [*pairs, *(("Set-Cookie", cookie) for cookie in self.cookies)]
 
     @classmethod
     def json(cls, payload: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
@@ -269,11 +283,11 @@ def mount_in_process(table: RouteTable) -> None:
     import responses
     from moto.core.models import responses_mock
 
-    def answer(prepared: Any) -> tuple[int, list[tuple[str, str]] | dict[str, str], bytes]:
+    def answer(prepared: Any) -> tuple[int, list[tuple[str, str]], bytes]:
         request = Request.from_url(prepared.method, prepared.url, prepared.headers, prepared.body)
         response = table.answer(request)
         if response is None:  # the URL pattern matched but not the method or path details
-            return 404, {"Content-Type": "application/json"}, b'{"message": "Not Found"}'
+            return 404, [("Content-Type", "application/json")], b'{"message": "Not Found"}'
         return response.status, response.header_list(), response.body
 
     for route in table.routes:

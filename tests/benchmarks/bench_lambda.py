@@ -7,10 +7,13 @@ time of:
   - the baseline: one DynamoDB GetItem made by the caller, as a role session (IAM evaluated),
   - a warm Invoke of a trivial function (returns its event),
   - a warm Invoke of a function that makes one DynamoDB GetItem as its execution role,
+  - an API call: `GET /prod/notes/1` on a REST API with a Cognito user pool authorizer (the user's
+    ID token verified on every call) and a Lambda proxy integration to a function that makes the
+    same GetItem (`requests`, to the invoke URL in-process, with the API's Host at the endpoint),
 with each ratio to the baseline, the time the GetItem took inside the function (measured by the
 handler), and the first (cold) invocation of each function once. Not a test: nothing here asserts
 a time. The goal of issue 11 it informs: an API call through an authorizer and a Lambda function
-within 3x a direct DynamoDB call.
+within 3x a direct DynamoDB call. The machine may be shared: compare figures of one run only.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import boto3
+import requests
 
 from helpers.offline import engine, server
 
@@ -49,6 +53,16 @@ READ_TABLE = {
 TRIVIAL = """
 def handler(event, context):
     return event
+"""
+API_GET_ITEM = """
+import json
+import boto3
+
+dynamodb = boto3.client("dynamodb")
+
+def handler(event, context):
+    item = dynamodb.get_item(TableName="bench-notes", Key={"owner": {"S": "alice"}, "n": {"S": "1"}})
+    return {"statusCode": 200, "body": json.dumps({"text": item["Item"]["text"]["S"]})}
 """
 GET_ITEM = """
 import time
@@ -123,7 +137,7 @@ def _measure(mode: str, count: int) -> dict[str, float]:
             region_name=REGION,
         ).client("dynamodb", endpoint_url=url)
         lam = admin.client("lambda", endpoint_url=url)
-        for name, source in (("trivial", TRIVIAL), ("get-item", GET_ITEM)):
+        for name, source in (("trivial", TRIVIAL), ("get-item", GET_ITEM), ("api-get-item", API_GET_ITEM)):
             lam.create_function(
                 FunctionName=name,
                 Runtime="python3.12",
@@ -148,6 +162,7 @@ def _measure(mode: str, count: int) -> dict[str, float]:
         def get_item_in_function() -> None:
             inside.append(invoke("get-item")()["get_item_ms"])
 
+        api_call = _api(admin, url)
         timings = {
             "cold trivial": _once(invoke("trivial")),
             "cold get-item": _once(invoke("get-item")),
@@ -156,6 +171,7 @@ def _measure(mode: str, count: int) -> dict[str, float]:
             "direct GetItem": lambda: caller.get_item(TableName=TABLE, Key=KEY),
             "invoke trivial": invoke("trivial"),
             "invoke get-item": get_item_in_function,
+            API_CALL: api_call,
         }
         for name, call in calls.items():
             call()  # warm the client and the environment
@@ -164,8 +180,76 @@ def _measure(mode: str, count: int) -> dict[str, float]:
             for _ in range(count):
                 call()
             timings[name] = (time.perf_counter() - start) / count * 1000
-        timings["GetItem inside"] = statistics.median(inside)
+            if name == "invoke get-item":
+                timings["GetItem inside"] = statistics.median(inside)
         return timings
+
+
+API_CALL = "API call (Cognito + Lambda GetItem)"
+
+
+def _api(admin: boto3.Session, url: str | None) -> Callable[[], Any]:
+    """A REST API with a Cognito authorizer in front of `api-get-item`; returns one signed-in call."""
+    idp = admin.client("cognito-idp", endpoint_url=url)
+    pool = idp.create_user_pool(PoolName="bench")["UserPool"]["Id"]
+    client = idp.create_user_pool_client(
+        UserPoolId=pool, ClientName="bench", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    idp.admin_create_user(UserPoolId=pool, Username="alice", MessageAction="SUPPRESS")
+    idp.admin_set_user_password(UserPoolId=pool, Username="alice", Password="Bench-passw0rd!", Permanent=True)
+    token = idp.initiate_auth(
+        ClientId=client,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "alice", "PASSWORD": "Bench-passw0rd!"},
+    )["AuthenticationResult"]["IdToken"]
+    apigw = admin.client("apigateway", endpoint_url=url)
+    api = apigw.create_rest_api(name="bench")["id"]
+    root = apigw.get_resources(restApiId=api)["items"][0]["id"]
+    notes = apigw.create_resource(restApiId=api, parentId=root, pathPart="notes")["id"]
+    note = apigw.create_resource(restApiId=api, parentId=notes, pathPart="{id}")["id"]
+    authorizer = apigw.create_authorizer(
+        restApiId=api,
+        name="users",
+        type="COGNITO_USER_POOLS",
+        providerARNs=[f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{pool}"],
+        identitySource="method.request.header.Authorization",
+    )["id"]
+    apigw.put_method(
+        restApiId=api,
+        resourceId=note,
+        httpMethod="GET",
+        authorizationType="COGNITO_USER_POOLS",
+        authorizerId=authorizer,
+    )
+    function_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:api-get-item"
+    apigw.put_integration(
+        restApiId=api,
+        resourceId=note,
+        httpMethod="GET",
+        type="AWS_PROXY",
+        integrationHttpMethod="POST",
+        uri=f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{function_arn}/invocations",
+    )
+    apigw.create_deployment(restApiId=api, stageName="prod")
+    admin.client("lambda", endpoint_url=url).add_permission(
+        FunctionName="api-get-item",
+        StatementId="apigateway",
+        Action="lambda:InvokeFunction",
+        Principal="apigateway.amazonaws.com",
+        SourceArn=f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{api}/*",
+    )
+    host = f"{api}.execute-api.{REGION}.amazonaws.com"
+    session = requests.Session()
+    target = f"{url}/prod/notes/1" if url else f"https://{host}/prod/notes/1"
+    headers = {"Authorization": token, **({"Host": host} if url else {})}
+
+    def call() -> Any:
+        response = session.get(target, headers=headers, timeout=30)
+        if response.status_code != 200:
+            raise RuntimeError(f"{response.status_code} {response.text}")
+        return response.json()
+
+    return call
 
 
 def _once(call: Callable[[], Any]) -> float:
@@ -195,12 +279,14 @@ def main() -> None:
 
         base = median("direct GetItem")
         print(f"\n{mode}")
-        print(f"  {'direct GetItem (baseline)':<34}{base:>9.2f}")
+        print(f"  {'direct GetItem (baseline)':<38}{base:>9.2f}")
         for name in ("invoke trivial", "invoke get-item"):
-            print(f"  {name:<34}{median(name):>9.2f}{median(name) / base:>7.1f}x")
-        print(f"  {'  of which GetItem inside':<34}{median('GetItem inside'):>9.2f}")
-        print(f"  {'first invocation, trivial':<34}{median('cold trivial'):>9.2f}")
-        print(f"  {'first invocation, get-item':<34}{median('cold get-item'):>9.2f}")
+            print(f"  {name:<38}{median(name):>9.2f}{median(name) / base:>7.1f}x")
+        print(f"  {'  of which GetItem inside':<38}{median('GetItem inside'):>9.2f}")
+        api = median(API_CALL)
+        print(f"  {API_CALL:<38}{api:>9.2f}{api / base:>7.1f}x  (goal <= 3x)")
+        print(f"  {'first invocation, trivial':<38}{median('cold trivial'):>9.2f}")
+        print(f"  {'first invocation, get-item':<38}{median('cold get-item'):>9.2f}")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import requests
 import requests.adapters
 from botocore.exceptions import ClientError
 
-from helpers.offline import clock, engine, server
+from helpers.offline import clock, engine, recent_invocations, server
 from helpers.offline.authorization import recent_decisions
 from helpers.offline.iam.decisions import DecisionRecord
 
@@ -52,6 +52,18 @@ class Aws:
 
     def unique(self, name: str) -> str:
         return f"{self._prefix}-{name}-{uuid.uuid4().hex[:6]}"
+
+    def invoke_url(self, api_id: str, path: str) -> tuple[str, dict[str, str]]:
+        """Where a request to an API Gateway invoke URL goes, and the headers that name the API.
+
+        `path` starts with the stage (`/prod/notes`), or is a path of an HTTP API's `$default`
+        stage. In-process and on AWS it is the invoke URL itself; at the endpoint, the endpoint's
+        address with the invoke URL's host in `Host`, as any HTTP client can send it.
+        """
+        host = f"{api_id}.execute-api.{self.region}.amazonaws.com"
+        if self.mode == "server":
+            return f"{self.endpoint_url}{path}", {"Host": host}
+        return f"https://{host}{path}", {}
 
     def lab_get(self, path: str) -> Any:
         with urlopen(f"{self.endpoint_url}{path}", timeout=10) as reply:
@@ -184,6 +196,29 @@ def decision_log(aws: Aws) -> DecisionLog:
     if aws.mode == "real":
         pytest.skip("AWS does not say which statement decided; only the offline AWS keeps a log")
     return DecisionLog(aws)
+
+
+@dataclass
+class InvocationLog:
+    """What the offline API Gateway did with each request to an invoke URL (its execution log in the
+    lab's words): in-process from the engine, at the endpoint from `GET /_lab/invocations`."""
+
+    aws: Aws
+
+    def newest(self) -> dict[str, Any]:
+        if self.aws.mode == "server":
+            found = self.aws.lab_get("/_lab/invocations?limit=1")
+        else:
+            found = [record.to_dict() for record in recent_invocations(1)]
+        assert found, "no invocation recorded"
+        return dict(found[0])
+
+
+@pytest.fixture
+def invocation_log(aws: Aws) -> InvocationLog:
+    if aws.mode == "real":
+        pytest.skip("AWS writes its execution log to CloudWatch; only the offline AWS keeps this one")
+    return InvocationLog(aws)
 
 
 @dataclass

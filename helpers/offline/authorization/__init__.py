@@ -26,6 +26,7 @@ Sources: IAM User Guide reference_policies_evaluation-logic and troubleshoot_acc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .. import iam
@@ -39,8 +40,11 @@ __all__ = [
     "ADMIN_ACCESS_KEY_ID",
     "ADMIN_SECRET_ACCESS_KEY",
     "ROUTES",
+    "Caller",
     "authorize",
     "configure",
+    "decide",
+    "find_caller",
     "install",
     "recent_decisions",
     "reset",
@@ -97,20 +101,32 @@ def authorize(response: Any, iam_request_cls: type, resource: str = "*") -> None
         return
 
     action = requestkeys.action(service, operation)
-    session_policies = None
-    if caller.session is not None and caller.session.session_policies is not None:
-        session_policies = [iam.NamedPolicy(n, d) for n, d in caller.session.session_policies]
     for target, keys in requestkeys.resources_and_keys(
         response, service, operation, resource, scope[1], account_id
     ):
-        context = dict(caller.context)
-        context.update(requestkeys.global_keys(scope[1]))
-        context.update(keys)
-        decision = iam.evaluate(caller.policies, iam.Request(action, target, context), session_policies)
+        decision = decide(caller, action, target, scope[1], keys)
         refusal = None if decision.allowed else exceptions.access_denied(service, caller.arn, decision)
         decisionlog.record(caller, service, decision, refusal)
         if refusal is not None:
             raise refusal
+
+
+def decide(
+    caller: Caller, action: str, resource: str, region: str, keys: Mapping[str, Any] | None = None
+) -> iam.Decision:
+    """IAM's decision on `caller` performing `action` on `resource` in `region`: the caller's
+    identity-based policies and session policies, with its session's request context (policy
+    variables such as `${cognito-identity.amazonaws.com:sub}`), the global keys and `keys`.
+
+    For every request moto answers (`authorize`) and for the ones the engine answers itself
+    (API Gateway's `execute-api:Invoke`)."""
+    session_policies = None
+    if caller.session is not None and caller.session.session_policies is not None:
+        session_policies = [iam.NamedPolicy(n, d) for n, d in caller.session.session_policies]
+    context = dict(caller.context)
+    context.update(requestkeys.global_keys(region))
+    context.update(keys or {})
+    return iam.evaluate(caller.policies, iam.Request(action, resource, context), session_policies)
 
 
 def _check_trust(response: Any, account_id: str, caller: Caller) -> None:
