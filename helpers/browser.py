@@ -99,7 +99,8 @@ class _Received(BaseHTTPRequestHandler):
             body = b"<!doctype html><p id='signed-in'>The notebook has the code. Go back to the notebook.</p>"
             self.send_response(200)
         else:
-            body, _ = b"Not found", self.send_response(404)
+            body = b"Not found"
+            self.send_response(404)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.end_headers()
         self.wfile.write(body)
