@@ -12,9 +12,11 @@ so; a resource that disappears meanwhile (another cleanup) counts as gone.
 did not take (e.g. a bucket created just before a crash, before its tags were put) is for a
 person to look at; that is why the command exits 1.
 
-Order matters: identity pools first (they point at the user pool and the roles), then user pools
-(their domain first: Cognito refuses to delete a pool that has one; users, groups and app clients
-go with the pool), roles (inline policies deleted, attached ones detached first: IAM refuses to
+Order matters: identity pools first (they point at the user pool and the roles), then what lives
+in a user pool but is worth seeing by name (its domain, identity providers and resource servers:
+they have no tags of their own, so they are the course's when their user pool is; the domain must go
+first, Cognito refuses to delete a pool that has one), then user pools (users, groups and app
+clients go with the pool), roles (inline policies deleted, attached ones detached first: IAM refuses to
 delete a role that has any), the course's own managed policies, IAM OIDC providers, buckets (every
 object version and delete marker first: S3 refuses to delete a bucket that isn't empty), tables.
 """
@@ -31,8 +33,11 @@ from botocore.exceptions import ClientError
 from helpers import show
 from helpers.lab import COURSE, NAME_PREFIX, Lab
 
-IDENTITY_POOL, USER_POOL, ROLE, POLICY, OIDC_PROVIDER, BUCKET, TABLE = (
+IDENTITY_POOL, DOMAIN, IDP, RESOURCE_SERVER, USER_POOL, ROLE, POLICY, OIDC_PROVIDER, BUCKET, TABLE = (
     "identity pool",
+    "user pool domain",
+    "identity provider",
+    "resource server",
     "user pool",
     "IAM role",
     "IAM policy",
@@ -46,11 +51,22 @@ _GONE = {"ResourceNotFoundException", "NoSuchEntity", "NoSuchBucket", "404"}
 
 @dataclass(frozen=True)
 class Resource:
-    """One resource the course made: what kind, its name, and the id the delete call takes."""
+    """One resource the course made: what kind, its name, and the id the delete call takes.
+
+    `pool` is the user pool's name for what lives inside one (a domain, an identity provider, a
+    resource server): whose prefix and tags decide, and `pool_id` is the pool the delete call names.
+    """
 
     kind: str
     name: str
     id: str
+    pool: str = ""
+    pool_id: str = ""
+
+    @property
+    def owner(self) -> str:
+        """The name the course's prefix must start: its own, or its user pool's."""
+        return self.pool or self.name
 
 
 @dataclass(frozen=True)
@@ -104,6 +120,34 @@ def _user_pools(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
                 tags = _tags(partial(_user_pool_tags, idp, pool["Id"]))
                 if tags is not None:
                     yield Resource(USER_POOL, pool["Name"], pool["Id"]), tags
+
+
+def _user_pool_parts(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
+    """A user pool's domain, identity providers and resource servers, with the pool's tags."""
+    idp = lab.client("cognito-idp")
+    for page in idp.get_paginator("list_user_pools").paginate(MaxResults=60):
+        for pool in page["UserPools"]:
+            if everything or scope.named(pool["Name"]):
+                try:
+                    yield from _parts_of(idp, pool["Id"], pool["Name"])
+                except ClientError as error:  # the pool went between listing and reading
+                    if error.response["Error"]["Code"] not in _GONE:
+                        raise
+
+
+def _parts_of(idp: Any, pool_id: str, pool_name: str) -> Candidates:
+    described = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    tags = described.get("UserPoolTags", {})
+    for domain in sorted({described.get("Domain"), described.get("CustomDomain")} - {None}):
+        yield Resource(DOMAIN, domain, domain, pool_name, pool_id), tags
+    for page in idp.get_paginator("list_identity_providers").paginate(UserPoolId=pool_id):
+        for provider in page["Providers"]:
+            name = provider["ProviderName"]
+            yield Resource(IDP, name, name, pool_name, pool_id), tags
+    for page in idp.get_paginator("list_resource_servers").paginate(UserPoolId=pool_id, MaxResults=50):
+        for server in page["ResourceServers"]:
+            identifier = server["Identifier"]
+            yield Resource(RESOURCE_SERVER, identifier, identifier, pool_name, pool_id), tags
 
 
 def _roles(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
@@ -170,6 +214,7 @@ def _table_tags(dynamodb: Any, name: str) -> dict[str, str]:
 
 _FINDERS: tuple[Callable[[Lab, _Scope, bool], Candidates], ...] = (
     _identity_pools,
+    _user_pool_parts,
     _user_pools,
     _roles,
     _policies,
@@ -185,7 +230,7 @@ def _found(
     found: list[Resource] = []
     for finder in _FINDERS:
         candidates = [resource for resource, tags in finder(lab, scope, everything) if keep(resource, tags)]
-        found += sorted(candidates, key=lambda resource: resource.name)
+        found += sorted(candidates, key=lambda resource: (resource.owner, resource.kind, resource.name))
     return found
 
 
@@ -221,7 +266,7 @@ def _tags(read: Callable[[], dict[str, str]]) -> dict[str, str] | None:
 
 def _is_ours(scope: _Scope) -> Callable[[Resource, dict[str, str]], bool]:
     def keep(resource: Resource, tags: dict[str, str]) -> bool:
-        named = resource.kind == OIDC_PROVIDER or scope.named(resource.name)
+        named = resource.kind == OIDC_PROVIDER or scope.named(resource.owner)
         return named and scope.tagged(tags)
 
     return keep
@@ -241,7 +286,7 @@ def find_leftovers(lab: Lab, *, all_learners: bool = False) -> list[Resource]:
     scope = _scope(lab, all_learners)
 
     def keep(resource: Resource, tags: dict[str, str]) -> bool:
-        return (resource.kind != OIDC_PROVIDER and scope.named(resource.name)) or scope.tagged(tags)
+        return (resource.kind != OIDC_PROVIDER and scope.named(resource.owner)) or scope.tagged(tags)
 
     return _found(lab, scope, keep, everything=True)
 
@@ -290,6 +335,14 @@ def _remove_user_pool(idp: Any, pool_id: str) -> None:
 def _remove(lab: Lab, resource: Resource) -> None:
     if resource.kind == IDENTITY_POOL:
         lab.client("cognito-identity").delete_identity_pool(IdentityPoolId=resource.id)
+    elif resource.kind == DOMAIN:
+        lab.client("cognito-idp").delete_user_pool_domain(Domain=resource.id, UserPoolId=resource.pool_id)
+    elif resource.kind == IDP:
+        lab.client("cognito-idp").delete_identity_provider(
+            UserPoolId=resource.pool_id, ProviderName=resource.id
+        )
+    elif resource.kind == RESOURCE_SERVER:
+        lab.client("cognito-idp").delete_resource_server(UserPoolId=resource.pool_id, Identifier=resource.id)
     elif resource.kind == USER_POOL:
         _remove_user_pool(lab.client("cognito-idp"), resource.id)
     elif resource.kind == ROLE:

@@ -11,8 +11,19 @@ from dataclasses import dataclass
 from importlib import metadata
 
 MIN_PYTHON = (3, 11)
-# Distribution names of what the notebooks import.
-PACKAGES = ("boto3", "moto", "pycognito", "PyJWT", "cryptography", "joserfc", "requests", "jupyterlab")
+# Distribution names of what the notebooks import, and of jupyter-server-proxy, which carries
+# notebook 12's sign-in page from the kernel to the browser.
+PACKAGES = (
+    "boto3",
+    "moto",
+    "pycognito",
+    "PyJWT",
+    "cryptography",
+    "joserfc",
+    "requests",
+    "jupyterlab",
+    "jupyter-server-proxy",
+)
 _INSTALL = "install the course: pip install -c constraints.txt -e . (from the repository's root)"
 
 

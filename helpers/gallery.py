@@ -18,10 +18,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
+import requests
 from botocore.exceptions import ClientError
 
-from helpers import identitypool, show, storage, teams, userpool
+from helpers import identitypool, managedlogin, oautherrors, show, storage, teams, userpool
 from helpers.identitypool import AUTHENTICATED, UNAUTHENTICATED
 from helpers.lab import Lab
 
@@ -230,6 +232,49 @@ MISTAKES = (
         "use `GetCredentialsForIdentity`, or set `AllowClassicFlow: True`",
         "09_enhanced_vs_basic_flow",
     ),
+    # Managed login's OAuth 2.0 endpoints answer over HTTP: the code is the OAuth error code, the
+    # pattern is searched in the answer as `oautherrors.describe` prints it (Gallery.answer).
+    Mistake(
+        "oauth-wrong-verifier",
+        "redeem a code with another `code_verifier` than the one whose hash was the challenge",
+        "invalid_grant",
+        r"HTTP 400",
+        "PKCE: Cognito hashes the verifier (S256) and compares it with the authorize request's "
+        "`code_challenge`; a stolen code is useless without the verifier",
+        "send the verifier the app made for this sign-in (keep it with the `state`)",
+        "12_managed_login",
+    ),
+    Mistake(
+        "oauth-reused-code",
+        "redeem the same authorization code twice",
+        "invalid_grant",
+        r"HTTP 400",
+        "a code works once, for five minutes; the token endpoint doesn't say which check failed",
+        "keep the tokens from the first exchange and renew them with the refresh token",
+        "12_managed_login",
+    ),
+    Mistake(
+        "oauth-unregistered-redirect",
+        "an authorize URL whose `redirect_uri` isn't in the app client's `CallbackURLs`",
+        "redirect_mismatch",
+        r"/error\?error=redirect_mismatch",
+        "Cognito sends codes only to registered URLs, so an attacker's URL never gets one: it shows "
+        "its own error page instead of redirecting",
+        "register the exact URL (scheme, host, port, path) in the client's `CallbackURLs`",
+        "12_managed_login",
+        "the page as observed (2023); its one sentence, 'An error was encountered with the requested "
+        "page.', is AWS's",
+    ),
+    Mistake(
+        "oauth-disallowed-scope",
+        "ask for a scope the app client may not ask for (a resource server's `notes.write`)",
+        "invalid_scope",
+        r"/error\?error=invalid_scope",
+        "a client gets only the scopes in its `AllowedOAuthScopes`",
+        "ask only for allowed scopes, or add the scope (`<resource server>/<scope>`) to the client",
+        "12_managed_login",
+        "observed in 2024; the 2023 Developer Guide said such scopes were ignored, UNCONFIRMED today",
+    ),
 )
 _BY_KEY = {mistake.key: mistake for mistake in MISTAKES}
 NOT_RUN = "(not made yet: run its cell above)"
@@ -283,6 +328,18 @@ class Gallery:
         else:
             self.said[key] = "no error"
             print(f"No error: the call succeeded. (The gallery expected {mistake.code}.)")
+        _print_cause_and_fix(mistake)
+
+    def answer(self, key: str, response: requests.Response) -> None:
+        """Record managed login's HTTP answer to mistake `key` (an OAuth 2.0 error, not a boto3
+        one): print it, the cause and the fix, and keep it for the table."""
+        mistake = _BY_KEY[key]
+        code = oautherrors.error_of(response)
+        described = self.named(oautherrors.describe(response))
+        self.said[key] = f"{code}: {described}" if code else f"no error: {described}"
+        print(f"AWS: {self.said[key]}")
+        if (code, bool(re.search(mistake.pattern, described))) != (mistake.code, True):
+            print(f"(The gallery expected {mistake.code} matching {mistake.pattern!r}.)")
         _print_cause_and_fix(mistake)
 
     def observe(self, key: str, what_happened: str) -> None:
@@ -617,3 +674,79 @@ def ensure_gallery(lab: Lab) -> GallerySetup:
         bucket,
         roles,
     )
+
+
+# --- managed login in the gallery's user pool -----------------------------------------------------
+
+LOGIN_CLIENT = "notes-login"
+NOTES_SCOPE = f"{managedlogin.NOTES_API}/notes.read"
+
+
+@dataclass(frozen=True)
+class GalleryLogin:
+    """The gallery user pool's domain and an OAuth 2.0 app client for the notes app (notebook 12's
+    settings): what the OAuth mistakes are made against."""
+
+    domain: str  # <prefix>.auth.<region>.amazoncognito.com
+    client_id: str
+
+    @property
+    def token_url(self) -> str:
+        return f"https://{self.domain}/oauth2/token"
+
+    def authorize_url(self, **changes: str) -> str:
+        """An authorization code request for Alice's notes, changed where `changes` says."""
+        params = {
+            "response_type": "code",
+            "client_id": self.client_id,
+            "redirect_uri": managedlogin.NOTES_CALLBACK,
+            "scope": f"openid {NOTES_SCOPE}",
+            **changes,
+        }
+        return f"https://{self.domain}/oauth2/authorize?" + urlencode(params)
+
+    def code_for(self, lab: Lab, username: str, **changes: str) -> str:
+        """`username` signs in on the page in a new browser: the code the callback gets."""
+        location = managedlogin.sign_in(
+            managedlogin.web(lab), self.authorize_url(**changes), username, userpool.PASSWORDS[username]
+        )
+        return managedlogin.query(location)["code"]
+
+    def token_request(self, code: str, **extra: str) -> dict[str, str]:
+        """The token request for `code` (notebook 12 writes it out)."""
+        return {
+            "grant_type": "authorization_code",
+            "client_id": self.client_id,
+            "code": code,
+            "redirect_uri": managedlogin.NOTES_CALLBACK,
+            **extra,
+        }
+
+
+def ensure_gallery_login(lab: Lab, setup: GallerySetup) -> GalleryLogin:
+    """Find or create the gallery pool's domain, the notes API's resource server and an OAuth 2.0
+    app client (code flow, PKCE, `notes.read` but not `notes.write`); prints one line."""
+    prefix = managedlogin.domain_prefix(lab, "gallery")
+    notes = [managedlogin.ensure_domain(lab, setup.user_pool_id, prefix)]
+    scopes = [
+        {"ScopeName": "notes.read", "ScopeDescription": "Read your notes"},
+        {"ScopeName": "notes.write", "ScopeDescription": "Write your notes"},
+    ]
+    api = {"Identifier": managedlogin.NOTES_API, "Name": "notes api", "Scopes": scopes}
+    notes.append(managedlogin.ensure_resource_server(lab, setup.user_pool_id, api))
+    client_id, note = managedlogin.ensure_app_client(
+        lab,
+        setup.user_pool_id,
+        {
+            "ClientName": LOGIN_CLIENT,
+            "GenerateSecret": False,
+            "AllowedOAuthFlowsUserPoolClient": True,
+            "AllowedOAuthFlows": ["code"],
+            "AllowedOAuthScopes": ["openid", "email", NOTES_SCOPE],
+            "CallbackURLs": [managedlogin.NOTES_CALLBACK],
+            "SupportedIdentityProviders": ["COGNITO"],
+            "ExplicitAuthFlows": ["ALLOW_REFRESH_TOKEN_AUTH"],
+        },
+    )
+    print(f"Using {', '.join(notes)}, app client {LOGIN_CLIENT} ({note}).")
+    return GalleryLogin(managedlogin.domain_host(lab, prefix), client_id)

@@ -1044,3 +1044,30 @@ def test_pycognito_session_helpers_work(
     with pytest.raises(ClientError) as raised:
         idp.get_user(AccessToken=last_access)
     assert _error(raised) == ("NotAuthorizedException", "Access Token has been revoked")
+
+
+# --- resource servers ------------------------------------------------------------------------------
+
+
+def test_a_deleted_resource_server_is_gone(idp: Any, new_pool: Callable[..., str]) -> None:
+    """API Reference DeleteResourceServer: "Deletes a resource server"; DescribeResourceServer then
+    answers ResourceNotFoundException, and so does deleting it again (both listed among the
+    operations' errors; the messages are UNCONFIRMED)."""
+    pool_id = new_pool()
+    identifier = "https://api.notes.example.com"
+    idp.create_resource_server(
+        UserPoolId=pool_id,
+        Identifier=identifier,
+        Name="notes api",
+        Scopes=[{"ScopeName": "notes.read", "ScopeDescription": "Read your notes"}],
+    )
+    listed = idp.list_resource_servers(UserPoolId=pool_id, MaxResults=10)["ResourceServers"]
+    assert [server["Identifier"] for server in listed] == [identifier]
+    idp.delete_resource_server(UserPoolId=pool_id, Identifier=identifier)
+    assert idp.list_resource_servers(UserPoolId=pool_id, MaxResults=10)["ResourceServers"] == []
+    with pytest.raises(ClientError) as described:
+        idp.describe_resource_server(UserPoolId=pool_id, Identifier=identifier)
+    assert _error(described)[0] == "ResourceNotFoundException"
+    with pytest.raises(ClientError) as again:
+        idp.delete_resource_server(UserPoolId=pool_id, Identifier=identifier)
+    assert _error(again)[0] == "ResourceNotFoundException"

@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import jwt
 import nbformat
 import pytest
+import requests
 from botocore.exceptions import ClientError
 
 from helpers import gallery
@@ -37,7 +39,7 @@ def test_catalogue_keys_are_unique_and_each_row_names_an_existing_notebook() -> 
 
 
 def test_the_notebook_makes_every_mistake_of_the_catalogue_exactly_once() -> None:
-    made = re.findall(r'book\.(?:expect|observe)\("([a-z-]+)"', _code_source())
+    made = re.findall(r'book\.(?:expect|observe|answer)\("([a-z-]+)"', _code_source())
     assert sorted(made) == sorted(KEYS)
 
 
@@ -203,3 +205,51 @@ def test_ensure_gallery_builds_each_pool_for_its_mistake_and_finds_it_again(
             "RoleARN": first.roles[gallery.EDITOR_ROLE],
         }
     ]
+
+
+def _http(status: int, body: bytes = b"", location: str | None = None) -> requests.Response:
+    answer = requests.Response()
+    answer.status_code, answer._content = status, body
+    if location is not None:
+        answer.headers["Location"] = location
+    return answer
+
+
+def test_answer_records_managed_logins_http_answer_named(capsys: pytest.CaptureFixture[str]) -> None:
+    book = gallery.Gallery()
+    book.name("pools-lab-gallery.auth.us-east-1.amazoncognito.com", "<gallery domain>")
+    book.answer("oauth-reused-code", _http(400, b'{"error": "invalid_grant"}'))
+    assert book.said["oauth-reused-code"] == 'invalid_grant: HTTP 400 {"error": "invalid_grant"}'
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[1].startswith("Why: a code works once") and printed[2].startswith("Fix: keep the tokens")
+    page = "https://pools-lab-gallery.auth.us-east-1.amazoncognito.com/error?error=invalid_scope&client_id=c"
+    book.answer("oauth-disallowed-scope", _http(302, location=page))
+    assert book.said["oauth-disallowed-scope"] == (
+        "invalid_scope: HTTP 302 to the domain's error page: "
+        "https://<gallery domain>/error?error=invalid_scope&client_id=c"
+    )
+    assert "expected" not in capsys.readouterr().out
+
+
+def test_answer_says_so_when_the_domain_answers_otherwise(capsys: pytest.CaptureFixture[str]) -> None:
+    book = gallery.Gallery()
+    back = "https://notes.example.com/callback?code=abc&state=xyz"
+    book.answer("oauth-unregistered-redirect", _http(302, location=back))
+    assert book.said["oauth-unregistered-redirect"].startswith("no error: HTTP 302 back to the app")
+    assert "(The gallery expected redirect_mismatch" in capsys.readouterr().out
+
+
+def test_gallery_login_signs_alice_in_on_the_page_and_is_found_again(
+    offline: Lab, capsys: pytest.CaptureFixture[str]
+) -> None:
+    setup = gallery.ensure_gallery(offline)
+    login = gallery.ensure_gallery_login(offline, setup)
+    assert "domain pools-lab-gallery (created)" in capsys.readouterr().out
+    assert gallery.ensure_gallery_login(offline, setup) == login
+    assert "app client notes-login (found)" in capsys.readouterr().out
+    code = login.code_for(offline, "alice")
+    tokens = requests.post(login.token_url, data=login.token_request(code), timeout=10).json()
+    assert tokens["token_type"] == "Bearer"
+    assert jwt.decode(tokens["access_token"], options={"verify_signature": False})["scope"] == (
+        f"openid {gallery.NOTES_SCOPE}"
+    )

@@ -453,7 +453,27 @@ def test_cleanup_finds_everything_after_a_crash_and_audit_sees_what_lacks_tags(
     set_up_course(first)
     idp, iam = first.client("cognito-idp"), first.client("iam")
     pool_id = first.find_user_pool("cognito-lab-users")
-    idp.create_user_pool_domain(Domain="cognito-lab-login", UserPoolId=pool_id)
+    # What lives in the user pool has no tags: the pool's prefix and tags decide (notebook 12's).
+    idp.create_user_pool_domain(Domain="pools-lab-login", UserPoolId=pool_id)
+    idp.create_resource_server(
+        UserPoolId=pool_id,
+        Identifier="https://api.notes.example.com",
+        Name="notes api",
+        Scopes=[{"ScopeName": "notes.read", "ScopeDescription": "Read your notes"}],
+    )
+    idp.create_identity_provider(
+        UserPoolId=pool_id,
+        ProviderName="ExampleGoogle",
+        ProviderType="OIDC",
+        ProviderDetails={
+            "client_id": "notes-web",
+            "client_secret": "stand-in-secret",
+            "oidc_issuer": "https://accounts.example.com",
+            "authorize_scopes": "openid email",
+            "attributes_request_method": "GET",
+        },
+        AttributeMapping={"email": "email", "username": "sub"},
+    )
     policy_arn = iam.create_policy(
         PolicyName="cognito-lab-extra",
         PolicyDocument=json.dumps(policies.guest_role_policy("b")),
@@ -470,8 +490,12 @@ def test_cleanup_finds_everything_after_a_crash_and_audit_sees_what_lacks_tags(
 
     after_crash = Lab("a new kernel")  # nothing remembered: found by prefix and tags alone
     capsys.readouterr()
-    assert [r.kind for r in cleanup.remove_course_resources(after_crash, dry_run=True)] == [
+    dry = cleanup.remove_course_resources(after_crash, dry_run=True)
+    assert [r.kind for r in dry] == [
         "identity pool",
+        "identity provider",
+        "resource server",
+        "user pool domain",
         "user pool",
         "IAM role",
         "IAM role",
@@ -487,8 +511,14 @@ def test_cleanup_finds_everything_after_a_crash_and_audit_sees_what_lacks_tags(
         "cognito-lab-signed-in-role",
     }
     assert _course_names(endpoint.url) == before | {"cognito-lab-notes", "cognito-lab-half-made"}  # dry: kept
+    assert [(r.name, r.pool) for r in dry[1:4]] == [
+        ("ExampleGoogle", "cognito-lab-users"),
+        ("https://api.notes.example.com", "cognito-lab-users"),
+        ("pools-lab-login", "cognito-lab-users"),
+    ]
     removed = cleanup.remove_course_resources(after_crash)
-    assert {r.name for r in removed} >= {"cognito-lab-extra", "accounts.example.com"}
+    assert {r.name for r in removed} >= {"cognito-lab-extra", "accounts.example.com", "pools-lab-login"}
+    assert idp.list_user_pools(MaxResults=60)["UserPools"] == []
     assert cleanup.remove_course_resources(after_crash) == []  # idempotent
     assert [(r.kind, r.name) for r in cleanup.find_leftovers(after_crash)] == [
         ("S3 bucket", "cognito-lab-half-made")

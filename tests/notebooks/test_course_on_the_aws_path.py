@@ -1,4 +1,4 @@
-"""The whole course, notebooks 00-10, runs top to bottom on the real-AWS code path and leaves nothing.
+"""The whole course, every notebook, runs top to bottom on the real-AWS code path and leaves nothing.
 
 The offline endpoint acts as AWS (authorization enforced, IAM propagation simulated at 1 s); each
 notebook runs in a fresh kernel with exactly the environment of a learner on a real account
@@ -13,8 +13,10 @@ What it proves: the learner prefix and tags reach every resource in every notebo
 policy covers every call the notebooks make as the learner (no denial is ever recorded for the
 runner, including inside break-it cells where a denial would be printed, not raised); the cells
 that can't work on AWS (moving the clock, the stand-in OIDC provider) skip or explain instead of
-failing; notebook 08 registers no IAM OIDC provider on a shared account; cleanup then audit
-leaves zero resources. The stored notebooks are read into memory and run there, never written.
+failing; notebook 08 registers no IAM OIDC provider on a shared account; notebook 12's user pool
+domain gets a prefix of its own (learner and account) and its managed login runs against the
+endpoint acting as AWS; cleanup then audit leaves zero resources, domains included. The stored
+notebooks are read into memory and run there, never written.
 """
 
 from __future__ import annotations
@@ -128,7 +130,7 @@ def test_every_notebook_runs_on_the_real_aws_path_with_only_the_runner_policy_an
         notebook = execute(nbformat.read(path, as_version=4), env=env)  # raises on a cell's error
         printed[path.name] = "\n".join(_text(cell) for cell in notebook.cells if cell.cell_type == "code")
 
-    assert [name[:2] for name in printed] == [f"{n:02d}" for n in range(11)]
+    assert list(printed) == [path.name for path in notebook_paths()]
     for name, text in printed.items():
         assert f"REAL AWS (TEST ENDPOINT {endpoint.url}): account {ACCOUNT}" in text, name
         assert f"names start with cognito-lab-{SEAT}-" in text, name
@@ -151,6 +153,11 @@ def test_every_notebook_runs_on_the_real_aws_path_with_only_the_runner_policy_an
         "Skipped on real AWS: AWS can't reach the lab's stand-in provider"
         in printed["08_other_identity_providers.ipynb"]
     )
+    assert (
+        "Skipped on real AWS: AWS can't reach the lab's stand-in provider"
+        in printed["12_managed_login.ipynb"]
+    )
+    assert f"Domain: pools-lab-{SEAT}-notes-{ACCOUNT} | status: ACTIVE" in printed["12_managed_login.ipynb"]
     # IAM OIDC providers are one per account and URL: thirty learners would share (and delete) one.
     iam = _admin(endpoint.url, "iam")
     assert iam.list_open_id_connect_providers()["OpenIDConnectProviderList"] == []
@@ -159,7 +166,9 @@ def test_every_notebook_runs_on_the_real_aws_path_with_only_the_runner_policy_an
         monkeypatch.setenv(name, value)
     lab.stop_offline()  # an earlier test's in-process offline AWS would make the aws backend refuse
     assert cli.main(["cleanup"]) == 0
-    assert f"cognito-lab-{SEAT}-users" in capsys.readouterr().out
+    removed = capsys.readouterr().out
+    assert f"cognito-lab-{SEAT}-users" in removed
+    assert f"user pool domain | pools-lab-{SEAT}-notes-{ACCOUNT} " in removed
     assert cli.main(["audit"]) == 0
     assert capsys.readouterr().out.endswith(
         f"Nothing left: no resource has the prefix cognito-lab-{SEAT}- or the course's tags.\n"

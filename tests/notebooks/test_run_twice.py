@@ -29,12 +29,13 @@ from notebook_runner import checked_text, is_checked, notebook_paths, run_twice_
 from helpers import lab
 from helpers.offline import server
 
-# Part 2 straight after part 1's first notebooks, 05 (which removes everything) last.
-SHARED_ORDER = ("00", "01", "06", "02", "07", "03", "08", "04", "09", "10", "05")
-# 05's clean-up, run after part 2 on the shared AWS, removes more than its stored output (a fresh
-# kernel holds only part 1's resources): part 2's own pools, roles, bucket and OIDC provider too.
+# Part 2 straight after part 1's first notebooks, 12 after the notebooks it builds on (01, 03, 08),
+# 05 (which removes everything) last.
+SHARED_ORDER = ("00", "01", "06", "02", "07", "03", "08", "12", "04", "09", "10", "05")
+# 05's clean-up, run after parts 2 and 3 on the shared AWS, removes more than its stored output (a
+# fresh kernel holds only part 1's resources): their pools, roles, bucket, OIDC provider and domains.
 CLEANUP = ("05_recap_and_cleanup.ipynb", "removed = cleanup.remove_course_resources(lab)")
-PART_2 = (
+LATER_PARTS = (
     "identity pool     | cognito-lab-groups ",
     "identity pool     | cognito-lab-teams ",
     "identity pool     | cognito-lab-providers ",
@@ -48,6 +49,13 @@ PART_2 = (
     "IAM role          | cognito-lab-gallery-wrong-trust-role ",
     "IAM OIDC provider | accounts.example.com ",
     "S3 bucket         | cognito-lab-gallery-notes ",
+    # part 3: notebook 12's managed login, and the gallery's
+    "identity pool     | cognito-lab-notes-app ",
+    "identity provider | ExampleGoogle ",
+    "resource server   | https://api.notes.example.com ",
+    "user pool domain  | pools-lab-notes ",
+    "user pool domain  | pools-lab-gallery ",
+    "IAM role          | cognito-lab-notes-app-role ",
 )
 
 
@@ -109,7 +117,9 @@ def test_every_notebook_runs_twice_against_one_shared_endpoint_after_any_other(s
             for cell in _different_lessons(stored, run):
                 if (path.name, which) == (CLEANUP[0], "first run") and CLEANUP[1] in stored[cell].source:
                     removed = checked_text(run[cell])
-                    problems += [(path.name, "not removed", name) for name in PART_2 if name not in removed]
+                    problems += [
+                        (path.name, "not removed", name) for name in LATER_PARTS if name not in removed
+                    ]
                 else:
                     problems += [(path.name, which, cell)]
     assert problems == []

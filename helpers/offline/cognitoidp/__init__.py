@@ -66,6 +66,7 @@ def install(patches: Patches) -> None:
     patches.replace(response_class, "forgot_password", responses.forgot_password)
     patches.replace(response_class, "confirm_forgot_password", responses.confirm_forgot_password)
     patches.add(response_class, "revoke_token", responses.revoke_token)  # moto lacks it
+    patches.add(response_class, "delete_resource_server", responses.delete_resource_server)  # moto lacks it
     patches.wrap(response_class, "initiate_auth", responses.initiating_auth)
     patches.wrap(response_class, "admin_initiate_auth", responses.admin_initiating_auth)
     patches.wrap(response_class, "respond_to_auth_challenge", responses.responding_to_challenge)

@@ -408,6 +408,20 @@ def checking_admin_confirm(original: Method) -> Method:
     return admin_confirm_sign_up
 
 
+def delete_resource_server(self: Any) -> EmptyResult:
+    """DeleteResourceServer (moto lacks it; the course's cleanup calls it): the pool forgets the
+    resource server ("Deletes a resource server", API Reference); one the pool doesn't have is
+    ResourceNotFoundException. Not modelled: that tokens can then no longer get its scopes
+    ("users can no longer generate access tokens with scopes that are associate with that
+    resource server"): an app client that lists them keeps them offline."""
+    pool = self.backend.describe_user_pool(self._get_param("UserPoolId"))
+    identifier = self._get_param("Identifier")
+    if pool.resource_servers.pop(identifier, None) is None:
+        # UNCONFIRMED wording: moto's DescribeResourceServer message for the same case.
+        raise ResourceNotFoundException(f"Resource server {identifier} does not exist.")
+    return EmptyResult()
+
+
 def revoke_token(self: Any) -> EmptyResult:
     """RevokeToken (moto lacks it): the refresh token and every access token minted from it."""
     _, pool, client = find_client(self._get_param("ClientId"))
