@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import jwt
 import pytest
 import requests
+from botocore.exceptions import ClientError
 
 PASSWORD = "Correct-Horse-9!"
 CALLBACK = "https://notes.example.com/callback"
@@ -58,6 +59,13 @@ def query_of(url: str) -> dict[str, str]:
 
 def claims_of(token: str) -> dict[str, Any]:
     return jwt.decode(token, options={"verify_signature": False})
+
+
+INVALID_PREFIX = (
+    "The domain name contains an invalid character. Domain names can only contain lower-case letters, "
+    "numbers, and hyphens. Please enter a different name that follows this format: "
+    r"^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$"
+)
 
 
 @pytest.fixture(scope="module")
@@ -845,3 +853,44 @@ def test_authlib_completes_the_code_flow_with_pkce_through_the_browser_alias(
     assert verified.claims["cognito:username"] == "alice"
     info = client.get(alias(metadata["userinfo_endpoint"]), timeout=10)
     assert info.status_code == 200 and info.json()["email"] == "alice@example.com"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "message"),
+    [
+        ("my-aws-notes", "Domain cannot contain reserved word: aws"),
+        ("notes-cognito", "Domain cannot contain reserved word: cognito"),
+        ("Notes_App", INVALID_PREFIX),
+    ],
+    ids=["reserved aws", "reserved cognito", "capitals and underscore"],
+)
+def test_a_domain_prefix_with_a_reserved_word_or_a_bad_character_is_refused(
+    aws: Any, new_pool: Callable[..., str], prefix: str, message: str
+) -> None:
+    """CreateUserPoolDomain refuses `aws`, `amazon` and `cognito` in a prefix, and anything but lower-case
+    letters, digits and hyphens, with InvalidParameterException (observed: CloudTrail event in
+    aws-solutions/content-analysis-on-aws#8, aws-amplify/amplify-cli#3854,
+    mineiros-io/terraform-aws-cognito-user-pool#69; Developer Guide "Using the Amazon Cognito domain")."""
+    with pytest.raises(ClientError) as refused:
+        aws.client("cognito-idp").create_user_pool_domain(UserPoolId=new_pool(), Domain=prefix)
+    error = refused.value.response["Error"]
+    assert (error["Code"], error["Message"]) == ("InvalidParameterException", message)
+
+
+def test_a_prefix_another_pool_holds_is_refused(aws: Any, new_pool: Callable[..., str]) -> None:
+    """A prefix domain is one name in the Region: a second pool cannot take it (observed: "Domain
+    already associated with another user pool.", aws-samples/amazon-elasticsearch-service-with-cognito#7)."""
+    idp = aws.client("cognito-idp")
+    prefix = f"notes-{uuid.uuid4().hex[:8]}"
+    first = new_pool()
+    idp.create_user_pool_domain(UserPoolId=first, Domain=prefix)
+    try:
+        with pytest.raises(ClientError) as refused:
+            idp.create_user_pool_domain(UserPoolId=new_pool(), Domain=prefix)
+        error = refused.value.response["Error"]
+        assert (error["Code"], error["Message"]) == (
+            "InvalidParameterException",
+            "Domain already associated with another user pool.",
+        )
+    finally:
+        idp.delete_user_pool_domain(UserPoolId=first, Domain=prefix)

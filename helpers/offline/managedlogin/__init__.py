@@ -10,15 +10,15 @@ endpoint for a request whose Host is the domain, or through the `/_lab/hosts/<do
 Modules: `authrequest` (an authorization request checked, and answered with a code or tokens),
 `authorize` (the browser's endpoints), `token` (the app's endpoints), `federation` (OIDC identity
 providers into the pool), `pages` (the HTML), `models` (codes, sessions, federated round trips),
-`exceptions` (one class per OAuth error code). What is modelled and what is not:
-helpers/offline/README.md.
+`domains` (the prefixes CreateUserPoolDomain refuses), `exceptions` (one class per OAuth error
+code). What is modelled and what is not: helpers/offline/README.md.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import authorize, federation, token
+from . import authorize, domains, federation, token
 from .models import DOMAIN_HOST
 
 if TYPE_CHECKING:
@@ -34,7 +34,9 @@ ROUTES = (
 
 
 def install(patches: Patches) -> None:
-    """CreateIdentityProvider describes what discovery found at an OIDC provider's issuer."""
+    """CreateIdentityProvider describes what discovery found at an OIDC provider's issuer;
+    CreateUserPoolDomain refuses the prefixes Cognito refuses."""
     from moto.cognitoidp.models import CognitoIdpBackend
 
     patches.wrap(CognitoIdpBackend, "create_identity_provider", federation.discovering_endpoints)
+    patches.wrap(CognitoIdpBackend, "create_user_pool_domain", domains.checking_prefixes)
