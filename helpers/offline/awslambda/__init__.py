@@ -10,16 +10,18 @@ role, so the handler's own boto3 calls reach the same offline AWS and are decide
 Modules: `responses` (the moto hooks), `configuration` (CreateFunction's checks), `executor` (the
 execution environments), `runtime` (the child's side), `environment` (its variables),
 `credentials` (the execution role's session), `permissions` (`may_invoke`), `exceptions`. A
-handler's own calls go to the engine's loopback endpoint (`..loopback`).
+handler's own calls go to the engine's loopback endpoint (`..loopback`). Other services invoke a
+function with `invoke_function` once `may_invoke` allows them.
 """
 
 from __future__ import annotations
 
 from . import executor
+from .executor import Outcome
 from .permissions import may_invoke
-from .responses import install
+from .responses import install, invoke_function
 
-__all__ = ["install", "may_invoke", "reset"]
+__all__ = ["Outcome", "install", "invoke_function", "may_invoke", "reset"]
 
 
 def reset() -> None:

@@ -31,8 +31,9 @@ INVOKE = "lambda:InvokeFunction"
 _POLICY_ELEMENTS = ("Sid", "Effect", "Action", "NotAction", "Principal", "NotPrincipal", "Condition")
 
 
-def _function(function_arn: str) -> Any:
-    """moto's function (or version) for a function ARN, qualified or not."""
+def find_function(function_arn: str) -> Any:
+    """moto's function (or version) for a function ARN, qualified or not (ResourceNotFoundException
+    when there is none)."""
     from moto.awslambda.exceptions import UnknownFunctionException
     from moto.awslambda.utils import get_backend
 
@@ -62,7 +63,7 @@ def may_invoke(
 
     Raises `ResourceNotFoundException` when there is no such function.
     """
-    function = _function(function_arn)
+    function = find_function(function_arn)
     context = {
         key: value
         for key, value in (("aws:SourceArn", source_arn), ("aws:SourceAccount", source_account))

@@ -34,7 +34,7 @@ from typing import Any
 from .. import clock, loopback
 from ..patching import Patches
 from ..sts import trust
-from . import configuration, credentials, executor
+from . import configuration, credentials, executor, permissions
 from .exceptions import InvalidParameterValueException, InvalidRequestContentException, LambdaError
 
 _TAIL_BYTES = 4096
@@ -81,6 +81,15 @@ def run(function: Any, event: str, client_context: dict[str, Any] | None = None)
     outcome = executor.run(spec, invocation, role_credentials, loopback.url)
     _save_logs(function, outcome)
     return outcome
+
+
+def invoke_function(function_arn: str, event: str) -> executor.Outcome:
+    """A synchronous invocation by another AWS service (API Gateway, a Cognito trigger), which has
+    already checked the function's resource policy (`permissions.may_invoke`).
+
+    Raises `ResourceNotFoundException` for no such function and `InvalidParameterValueException`
+    when Lambda cannot assume the execution role: Lambda refuses the invocation."""
+    return run(permissions.find_function(function_arn), event)
 
 
 def _save_logs(function: Any, outcome: executor.Outcome) -> None:
