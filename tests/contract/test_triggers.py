@@ -670,6 +670,104 @@ def test_a_failing_token_trigger_refuses_the_sign_in(trigger: Trigger) -> None:
     )
 
 
+DIRECTORY_HANDLER = """
+import os
+
+import boto3
+
+
+def handler(event, context):
+    table = os.environ["DIRECTORY_TABLE"]
+    key = {"username": {"S": event["userName"]}}
+    item = boto3.client("dynamodb").get_item(TableName=table, Key=key).get("Item") or {}
+    department = item.get("department", {}).get("S", "none")
+    claims = {"claimsToAddOrOverride": {"department": department}}
+    event["response"]["claimsAndScopeOverrideDetails"] = {
+        "idTokenGeneration": claims,
+        "accessTokenGeneration": claims,
+    }
+    return event
+"""
+
+
+@pytest.fixture
+def directory(trigger: Trigger) -> Iterator[tuple[str, str]]:
+    """A DynamoDB table of departments and a V2_0 token function whose role may read it: (the
+    function's ARN, the table's name)."""
+    dynamodb = trigger.aws.client("dynamodb")
+    table = trigger.aws.unique("directory")
+    table_arn = dynamodb.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "username", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "username", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )["TableDescription"]["TableArn"]
+    dynamodb.get_waiter("table_exists").wait(TableName=table)
+    role_name = trigger.aws.unique("directory-role")
+    role_arn = trigger.iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(TRUST_LAMBDA))[
+        "Role"
+    ]["Arn"]
+    read = {"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": table_arn}
+    policy = {**LOGS, "Statement": [*LOGS["Statement"], read]}
+    trigger.iam.put_role_policy(RoleName=role_name, PolicyName="directory", PolicyDocument=json.dumps(policy))
+    name = trigger.aws.unique("directory-fn")
+    arn = trigger.lam.create_function(
+        FunctionName=name,
+        Runtime="python3.12",
+        Role=role_arn,
+        Handler="app.handler",
+        Code={"ZipFile": _zipped(DIRECTORY_HANDLER)},
+        Environment={"Variables": {"DIRECTORY_TABLE": table}},
+        Timeout=10,
+    )["FunctionArn"]
+    trigger.lam.get_waiter("function_active_v2").wait(FunctionName=name)
+    yield arn, table
+    trigger.lam.delete_function(FunctionName=name)
+    trigger.iam.delete_role_policy(RoleName=role_name, PolicyName="directory")
+    trigger.iam.delete_role(RoleName=role_name)
+    dynamodb.delete_table(TableName=table)
+
+
+def test_a_token_trigger_can_put_a_claim_from_a_directory_the_user_cannot_write(
+    trigger: Trigger, directory: tuple[str, str]
+) -> None:
+    """The function reads the user's department from a table with its execution role's
+    credentials and puts it in both tokens: a claim the user cannot change (unlike an attribute
+    the app client may write), which an identity pool can map to a principal tag.
+
+    DG user-pool-lambda-pre-token-generation (V2_0 claims in both tokens); Lambda DG
+    lambda-intro-execution-role (the function calls AWS as its role).
+    """
+    function_arn, table = directory
+    trigger.aws.client("dynamodb").put_item(
+        TableName=table, Item={"username": {"S": "alice"}, "department": {"S": "engineering"}}
+    )
+    pool = trigger.idp.create_user_pool(
+        PoolName=trigger.aws.unique("directory"),
+        LambdaConfig={"PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": function_arn}},
+    )["UserPool"]
+    trigger.pools.append(pool["Id"])
+    trigger.lam.add_permission(
+        FunctionName=function_arn.split(":")[-1],
+        StatementId="cognito",
+        Action="lambda:InvokeFunction",
+        Principal="cognito-idp.amazonaws.com",
+        SourceArn=pool["Arn"],
+        SourceAccount=trigger.account,
+    )
+    client_id = trigger.client(pool["Id"])
+    for username in ("alice", "bob"):
+        _user(trigger.idp, pool["Id"], username)
+    alice = _password_sign_in(trigger.idp, client_id, "alice")["AuthenticationResult"]
+    bob = _password_sign_in(trigger.idp, client_id, "bob")["AuthenticationResult"]
+    assert (
+        _claims(alice["IdToken"])["department"]
+        == _claims(alice["AccessToken"])["department"]
+        == "engineering"
+    )
+    assert _claims(bob["IdToken"])["department"] == "none"
+
+
 # --- Managed login and federation -------------------------------------------------------------------
 
 CALLBACK = "https://notes.example.com/callback"
