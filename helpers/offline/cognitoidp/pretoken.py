@@ -115,11 +115,10 @@ def _completed(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def completing_lambda_config(original: Callable[..., Any]) -> Callable[..., Any]:
-    """CreateUserPool and UpdateUserPool (both take the pool's settings last)."""
+    """CreateUserPool (a name, the settings) and UpdateUserPool (a pool id, the settings)."""
 
-    def with_settings(self: Any, *args: Any) -> Any:
-        *first, settings = args
-        return original(self, *first, _completed(settings))
+    def with_settings(self: Any, name_or_id: str, settings: dict[str, Any]) -> Any:
+        return original(self, name_or_id, _completed(settings))
 
     return with_settings
 
