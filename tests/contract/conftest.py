@@ -161,6 +161,17 @@ class Mailbox:
 
         return mailbox.latest_code(user_pool_id, username)
 
+    def sent(self, user_pool_id: str, username: str) -> list[dict[str, Any]]:
+        """Every message sent to the user, oldest first (kind, code, subject, body, ...)."""
+        if self.aws.mode == "server":
+            found: list[dict[str, Any]] = self.aws.lab_get(
+                f"/_lab/mailbox?user_pool_id={user_pool_id}&username={username}"
+            )
+            return found
+        from helpers.offline import mailbox
+
+        return [message.to_dict() for message in mailbox.messages(user_pool_id, username)]
+
 
 @pytest.fixture
 def mailbox_reader(aws: Aws) -> Mailbox:

@@ -7,7 +7,12 @@ allows (moto-fidelity.md). This package closes those gaps, split the way moto sp
 * `models`: the engine's state per account and region (sign-ins, codes, SRP challenges, keys,
   sent messages), reset with moto, and finding moto's pools and clients;
 * `keys`: each pool's two RSA signing keys, its JWKS, and verifying that a pool signed a token;
-* `tokens`: claims, lifetimes from the app client, refresh, sign-out and revocation;
+* `tokens`: claims, lifetimes from the app client, minting and checking tokens;
+* `lifecycle`: refresh (REFRESH_TOKEN_AUTH, GetTokensFromRefreshToken), refresh-token rotation,
+  RevokeToken, GlobalSignOut;
+* `triggers` and `pretoken`: the pool's Lambda triggers (pre sign-up, post confirmation, pre
+  authentication, custom message; pre token generation V1_0/V2_0/V3_0), invoked through the
+  offline Lambda when the function's resource policy allows Cognito;
 * `srp`: USER_SRP_AUTH that really proves the password;
 * `codes` and `mailbox`: confirmation and reset codes, "sent" to the offline outbox;
 * `clients`: app client settings (flows, secret hash, attribute permissions, update semantics);
@@ -28,7 +33,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import attributes, clients, keys, mailbox, mfa, models, passkeys, plans, responses, tokens, urls
+from . import (
+    attributes,
+    clients,
+    keys,
+    lifecycle,
+    mailbox,
+    mfa,
+    models,
+    passkeys,
+    plans,
+    pretoken,
+    responses,
+    tokens,
+    triggers,
+    urls,
+)
 from .keys import verify_user_pool_token
 
 if TYPE_CHECKING:
@@ -49,15 +69,20 @@ def install(patches: Patches) -> None:
     patches.wrap(pool_class, "create_refresh_token", tokens.recording_sign_in)
     patches.replace(pool_class, "create_access_token", tokens.create_access_token)
     patches.replace(pool_class, "create_id_token", tokens.create_id_token)
-    patches.wrap(pool_class, "sign_out", tokens.revoking_sign_ins)
+    patches.replace(pool_class, "create_tokens_from_refresh_token", tokens.create_tokens_from_refresh_token)
+    patches.wrap(pool_class, "sign_out", lifecycle.revoking_sign_ins)
     patches.replace(backend_class, "_validate_password", attributes.validate_password)
     patches.wrap(backend_class, "delete_user_pool", keys.forgetting_keys)
     patches.wrap(backend_class, "create_user_pool", plans.checking_create_pool)
     patches.wrap(backend_class, "update_user_pool", plans.checking_update_pool)
+    for name in ("create_user_pool", "update_user_pool"):
+        patches.wrap(backend_class, name, pretoken.completing_lambda_config)
     patches.wrap(backend_class, "create_user_pool_client", clients.checking_create_client)
     patches.wrap(backend_class, "update_user_pool_client", clients.replacing_client_settings)
 
     response_class = moto_responses.CognitoIdpResponse
+    # Every operation remembers its ClientMetadata and ValidationData for the triggers it runs.
+    patches.wrap(response_class, "call_action", triggers.remembering_caller)
     patches.replace(response_class, "sign_up", responses.sign_up)
     patches.replace(response_class, "confirm_sign_up", responses.confirm_sign_up)
     patches.add(
@@ -65,7 +90,8 @@ def install(patches: Patches) -> None:
     )  # moto lacks it
     patches.replace(response_class, "forgot_password", responses.forgot_password)
     patches.replace(response_class, "confirm_forgot_password", responses.confirm_forgot_password)
-    patches.add(response_class, "revoke_token", responses.revoke_token)  # moto lacks it
+    patches.add(response_class, "revoke_token", lifecycle.revoke_token)  # moto lacks it
+    patches.add(response_class, "get_tokens_from_refresh_token", lifecycle.get_tokens_from_refresh_token)
     patches.add(response_class, "delete_resource_server", responses.delete_resource_server)  # moto lacks it
     patches.wrap(response_class, "initiate_auth", responses.initiating_auth)
     patches.wrap(response_class, "admin_initiate_auth", responses.admin_initiating_auth)

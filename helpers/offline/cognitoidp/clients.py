@@ -98,7 +98,17 @@ _KEPT_BY_UPDATE = ("ClientName", "PublishSecretsInAWSSecretsManager")
 
 
 # --- Flows, lifetimes, existence errors --------------------------------------------------------
+def rotates(client: CognitoIdpUserPoolClient) -> bool:
+    """Does the client rotate refresh tokens (RefreshTokenRotation Feature ENABLED)?"""
+    return (client.extended_config.get("RefreshTokenRotation") or {}).get("Feature") == "ENABLED"
+
+
 def flow_enabled(client: CognitoIdpUserPoolClient, flow: str) -> bool:
+    """May the client sign in with `flow`? REFRESH_TOKEN_AUTH never, when it rotates refresh
+    tokens: "You can't authenticate with REFRESH_TOKEN_AUTH in app clients with refresh token
+    rotation enabled" (DG "Refresh tokens")."""
+    if flow in REFRESH_FLOWS and rotates(client):
+        return False
     configured = set(client.extended_config.get("ExplicitAuthFlows") or DEFAULT_AUTH_FLOWS)
     if not any(setting.startswith("ALLOW_") for setting in configured):
         # A client with only the legacy settings always allowed SRP, refresh and custom auth.
@@ -162,9 +172,30 @@ def _check_explicit_auth_flows(flows: list[str] | None) -> None:
         )
 
 
+def _check_rotation(rotation: dict[str, Any] | None) -> None:
+    """RefreshTokenRotation: Feature ENABLED | DISABLED, RetryGracePeriodSeconds 0 to 60 (botocore
+    RefreshTokenRotationType), refused in AWS's request-validation format."""
+    if not rotation:
+        return
+    feature, grace = rotation.get("Feature"), rotation.get("RetryGracePeriodSeconds")
+    prefix = "1 validation error detected: Value"
+    if feature not in ("ENABLED", "DISABLED"):
+        raise InvalidParameterException(
+            f"{prefix} '{feature}' at 'refreshTokenRotation.feature' failed to satisfy constraint: "
+            "Member must satisfy enum value set: [ENABLED, DISABLED]"
+        )
+    if grace is not None and not 0 <= int(grace) <= 60:
+        bound = "less than or equal to 60" if int(grace) > 60 else "greater than or equal to 0"
+        raise InvalidParameterException(
+            f"{prefix} '{grace}' at 'refreshTokenRotation.retryGracePeriodSeconds' failed to satisfy "
+            f"constraint: Member must have value {bound}"
+        )
+
+
 def _checked_settings(extended_config: dict[str, Any]) -> dict[str, Any]:
     """A CreateUserPoolClient or UpdateUserPoolClient request's settings, checked and completed."""
     _check_explicit_auth_flows(extended_config.get("ExplicitAuthFlows"))
+    _check_rotation(extended_config.get("RefreshTokenRotation"))
     units = (extended_config.get("TokenValidityUnits") or {}).get("RefreshToken")
     if units and not extended_config.get("RefreshTokenValidity"):
         # moto stores a bare default of 30 that would read as 30 of these

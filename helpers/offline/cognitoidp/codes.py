@@ -21,7 +21,7 @@ from moto.cognitoidp.utils import validate_username_format
 from moto.moto_api._internal import mock_random
 
 from .. import clock
-from . import mailbox, srp
+from . import mailbox, srp, triggers
 from .attributes import is_verified
 from .clients import prevents_existence_errors
 from .exceptions import (
@@ -103,21 +103,27 @@ def send(
     purpose: str,
     kind: str,
     lifetime: int,
+    client_id: str | None = None,
 ) -> dict[str, str]:
-    """Make a fresh code (the previous one stops working), mail it, describe the delivery."""
+    """Make a fresh code (the previous one stops working), mail it, describe the delivery. The
+    pool's custom message trigger may rewrite the message first (CustomMessage_<kind>)."""
     attribute, medium, destination = channel
-    # From moto's random source like moto's own codes, so a seeded run repeats them.
-    code = f"{mock_random.randint(0, 999_999):06d}"
-    with lock:
-        state_of(pool).codes[(pool.id, user.username, purpose)] = PendingCode(
-            code, clock.now() + lifetime, attribute
-        )
     config = pool.extended_config
     if medium == "EMAIL":
         subject = config.get("EmailVerificationSubject") or "Your verification code"
         template = config.get("EmailVerificationMessage") or "Your verification code is {####}. "
     else:
         subject, template = "", config.get("SmsVerificationMessage") or "Your verification code is {####}. "
+    # Before the code is kept: a trigger that fails leaves the previous code working.
+    subject, template = triggers.custom_message(
+        pool, user, f"CustomMessage_{kind}", client_id, medium, subject, template
+    )
+    # From moto's random source like moto's own codes, so a seeded run repeats them.
+    code = f"{mock_random.randint(0, 999_999):06d}"
+    with lock:
+        state_of(pool).codes[(pool.id, user.username, purpose)] = PendingCode(
+            code, clock.now() + lifetime, attribute
+        )
     mailbox.deliver(
         pool,
         username=user.username,

@@ -102,6 +102,30 @@ class WebAuthnCredentialNotSupportedException(CognitoIdpError):
     pass
 
 
+class UserLambdaValidationException(CognitoIdpError):
+    pass
+
+
+class UnexpectedLambdaException(CognitoIdpError):
+    pass
+
+
+class InvalidLambdaResponseException(CognitoIdpError):
+    pass
+
+
+class RefreshTokenReuseException(CognitoIdpError):
+    pass
+
+
+class UnsupportedOperationException(CognitoIdpError):
+    pass
+
+
+class UnsupportedTokenTypeException(CognitoIdpError):
+    pass
+
+
 class TokenVerificationError(ValueError):
     """A token this offline AWS did not issue, or no longer recognises.
 
@@ -248,3 +272,43 @@ WEBAUTHN_CREDENTIAL_NOT_FOUND = "WebAuthn credential not found"
 # UNCONFIRMED: a WEB_AUTHN answer that fails a check (RespondToAuthChallenge lists no WebAuthn
 # errors, so each failure is a NotAuthorizedException naming what failed).
 WEBAUTHN_SIGN_IN_FAILED = "WebAuthn authentication failed: {reason}"
+
+# --- Lambda triggers and the session lifecycle (issue 13) -----------------------------------------
+# A trigger's function raised: "PreSignUp failed with error <its errorMessage>." with the period
+# Cognito appends (observed: aws-amplify/amplify-ui-android#314, aws-amplify/amplify-flutter#1051);
+# the prefix is the trigger's name, observed for PreSignUp and PostConfirmation, by pattern for
+# the others.
+TRIGGER_FAILED = "{trigger} failed with error {message}."
+# Cognito may not invoke the function (no resource-policy statement for cognito-idp.amazonaws.com):
+# "PostConfirmation invocation failed due to error AccessDeniedException." (observed, public app
+# notes, anomalyco/ion#697, aws/serverless-application-model#1253). The same form with Lambda's
+# other refusals (ResourceNotFoundException for a deleted function, InvalidParameterValueException
+# for a role Lambda cannot assume) is UNCONFIRMED.
+TRIGGER_NOT_INVOKED = "{trigger} invocation failed due to error {code}."
+# A function's answer Cognito cannot read (observed: amazon-archives/amazon-cognito-identity-js#633).
+UNRECOGNIZABLE_OUTPUT = "Unrecognizable lambda output"
+# A custom message without the code's placeholder (observed with InvalidParameterException,
+# amazon-archives/amazon-cognito-identity-js#99; AWS leaves the value itself out).
+EMAIL_BODY_WITHOUT_CODE = (
+    "1 validation error detected: Value at 'emailBody' failed to satisfy constraint: Member must "
+    "satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*\\{####\\}"
+    "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*"
+)
+# UNCONFIRMED: a pre sign-up answer that auto-verifies an email or phone number the user lacks
+# (the DG says only "Otherwise an error will occur").
+AUTO_VERIFY_WITHOUT_ATTRIBUTE = "Cannot auto-verify {attribute}: the user has no {attribute} attribute"
+# UNCONFIRMED: a refresh token that refresh-token rotation has invalidated (botocore names only
+# the exception, "requests token refresh with a refresh token that has been invalidated by
+# refresh-token rotation").
+REFRESH_TOKEN_ROTATED = "Refresh Token has been invalidated by refresh token rotation"
+# UNCONFIRMED: GetTokensFromRefreshToken with a wrong or missing ClientSecret.
+CLIENT_SECRET_WRONG = "Unable to verify client secret for client {client_id}"
+# UNCONFIRMED: RevokeToken for a client with EnableTokenRevocation false, and with a JWT.
+REVOCATION_DISABLED = "Token revocation is not enabled for this client"
+UNSUPPORTED_TOKEN_TYPE = "Only refresh tokens can be revoked"
+# A user-pool API call with an access token that lacks aws.cognito.signin.user.admin (quoted in
+# many public reports of OAuth access tokens used with GetUser; no AWS page shows it: UNCONFIRMED).
+ACCESS_TOKEN_SCOPE = "Access Token does not have required scopes"
+# UNCONFIRMED: LambdaConfig whose PreTokenGeneration and PreTokenGenerationConfig.LambdaArn differ
+# (botocore: "its value must be identical").
+LEGACY_ARN_DIFFERS = "PreTokenGeneration and PreTokenGenerationConfig.LambdaArn must name the same function"

@@ -152,6 +152,8 @@ class CognitoIdpState(EngineState):
         self.pool_keys: dict[str, PoolKeys] = {}  # pool id -> its two signing keys
         self.sign_ins: dict[str, SignIn] = {}  # origin_jti -> sign-in
         self.refresh_origin: dict[str, str] = {}  # refresh token -> origin_jti
+        # refresh token replaced by rotation -> when it stops working (lifecycle.py)
+        self.rotated_out: dict[str, float] = {}
         # (pool id, username, "confirm" | "reset") -> the code that works now
         self.codes: dict[tuple[str, str, str], PendingCode] = {}
         self.srp_challenges: dict[str, SrpChallenge] = {}  # SECRET_BLOCK -> challenge

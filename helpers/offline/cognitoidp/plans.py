@@ -4,7 +4,8 @@ Follows the Developer Guide's "User pool feature plans" (cognito-sign-in-feature
 feature-plans-features-essentials.html, feature-plans-features-plus.html) and botocore's
 CreateUserPool / UpdateUserPool / UserPoolType ("Defaults to ESSENTIALS"): choice-based sign-in
 (`SignInPolicy` beyond passwords, `ALLOW_USER_AUTH`, USER_AUTH), email MFA and passkeys need
-Essentials or Plus; threat protection (`UserPoolAddOns`) needs Plus. A pool that asks for more
+Essentials or Plus, and so do pre token generation triggers of version V2_0 and V3_0 (access
+token customization); threat protection (`UserPoolAddOns`) needs Plus. A pool that asks for more
 than its plan allows is refused with `FeatureUnavailableInTierException` in the observed form
 "The following features need to be disabled for the LITE pricing tier configured: Passwordless
 Sign-In" (aws-semantics-next.md section 6).
@@ -37,8 +38,16 @@ PASSWORDLESS = "Passwordless Sign-In"
 THREAT_PROTECTION = "Threat Protection"
 CHOICE_BASED_SIGN_IN = "Choice-Based Sign-In"
 EMAIL_MFA = "Email MFA"
+# Pre token generation V2_0 and V3_0 ("In user pools with the Essentials or Plus feature plan",
+# DG "Pre token generation Lambda trigger").
+ACCESS_TOKEN_CUSTOMIZATION = "Access Token Customization"
 # The lowest plan that has each feature.
-_NEEDS = {PASSWORDLESS: "ESSENTIALS", CHOICE_BASED_SIGN_IN: "ESSENTIALS", EMAIL_MFA: "ESSENTIALS"}
+_NEEDS = {
+    PASSWORDLESS: "ESSENTIALS",
+    CHOICE_BASED_SIGN_IN: "ESSENTIALS",
+    EMAIL_MFA: "ESSENTIALS",
+    ACCESS_TOKEN_CUSTOMIZATION: "ESSENTIALS",
+}
 _NEEDS[THREAT_PROTECTION] = "PLUS"
 
 
@@ -66,6 +75,9 @@ def _features(
         used.append(PASSWORDLESS)
     if (settings.get("UserPoolAddOns") or {}).get("AdvancedSecurityMode") in ("AUDIT", "ENFORCED"):
         used.append(THREAT_PROTECTION)
+    token_trigger = (settings.get("LambdaConfig") or {}).get("PreTokenGenerationConfig") or {}
+    if token_trigger.get("LambdaVersion") in ("V2_0", "V3_0"):
+        used.append(ACCESS_TOKEN_CUSTOMIZATION)
     if state_pool is not None and pool_id is not None:
         mfa = state_of(state_pool).pool_mfa.get(pool_id)
         if mfa is not None and mfa.email is not None:

@@ -3,20 +3,25 @@
 Each function here replaces or wraps the moto method of the same name (`__init__.install` does
 it): sign-in (InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge), sign-up and codes
 (SignUp, ConfirmSignUp, ResendConfirmationCode, ForgotPassword, ConfirmForgotPassword),
-AdminCreateUser, AdminConfirmSignUp, RevokeToken, and the operations that act on the caller's
-own AccessToken. Choice-based sign-in, MFA and passkeys live in `userauth`, `mfa` and `passkeys`;
-here they are only dispatched to (USER_AUTH, the challenges in ENGINE_CHALLENGES, AdminGetUser's
-MFA settings). Each follows the operation's page in the Amazon Cognito API Reference: the
+AdminCreateUser, AdminConfirmSignUp, and the operations that act on the caller's own
+AccessToken. Choice-based sign-in, MFA and passkeys live in `userauth`, `mfa` and `passkeys`,
+refresh, revocation and sign-out in `lifecycle`; here they are only dispatched to (USER_AUTH,
+the challenges in ENGINE_CHALLENGES, REFRESH_TOKEN_AUTH, AdminGetUser's MFA settings). The
+sign-up and confirmation triggers run from here (`triggers`), the others where they belong
+(pre authentication in `sessions`, custom message in `codes` and `sessions`, pre token
+generation in `tokens`). Each follows the operation's page in the Amazon Cognito API Reference: the
 checks AWS makes, in the order that decides which error a learner sees.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from moto.cognitoidp.models import (
     AuthFlow,
+    CognitoIdpUser,
     CognitoIdpUserPool,
     CognitoIdpUserPoolClient,
     UserStatus,
@@ -24,7 +29,7 @@ from moto.cognitoidp.models import (
 from moto.core.responses import ActionResult, EmptyResult
 
 from .. import clock
-from . import clients, codes, mfa, sessions, srp, tokens, userauth
+from . import clients, codes, lifecycle, mfa, pretoken, sessions, srp, tokens, triggers, userauth
 from .attributes import check_attributes
 from .exceptions import (
     ADMIN_FLOW_IN_INITIATE_AUTH,
@@ -34,7 +39,6 @@ from .exceptions import (
     AUTO_VERIFICATION_OFF,
     CANNOT_CONFIRM,
     CLIENT_NOT_FOUND,
-    CLIENT_SECRET_INVALID,
     CODE_EXPIRED,
     CODE_MISMATCH,
     CUSTOM_AUTH_NOT_CONFIGURED,
@@ -45,11 +49,11 @@ from .exceptions import (
     SIGN_UP_NOT_PERMITTED,
     USERNAME_EXISTS,
     CodeMismatchException,
+    CognitoIdpError,
     ExpiredCodeException,
     InvalidParameterException,
     NotAuthorizedException,
     ResourceNotFoundException,
-    UnauthorizedException,
     UsernameExistsException,
 )
 from .models import find_client, status
@@ -82,7 +86,7 @@ def guarding_access_token(original: Method) -> Method:
     def guarded(self: Any) -> Any:
         token = self._get_param("AccessToken")
         if token is not None:
-            tokens.check_access_token(token)
+            tokens.check_self_service_token(token)
         return original(self)
 
     return guarded
@@ -154,7 +158,7 @@ def initiating_auth(original: Method) -> Method:
         if not clients.flow_enabled(client, flow):
             raise InvalidParameterException(FLOW_NOT_ENABLED.format(flow=flow))
         if flow in clients.REFRESH_FLOWS:
-            return ActionResult(tokens.refresh(pool, client, parameters))
+            return ActionResult(lifecycle.refresh(pool, client, parameters))
         if flow == "CUSTOM_AUTH":
             raise InvalidParameterException(CUSTOM_AUTH_NOT_CONFIGURED)
         username = required_parameter(parameters, "USERNAME")
@@ -184,7 +188,7 @@ def admin_initiating_auth(original: Method) -> Method:
         if not clients.flow_enabled(client, flow):
             raise InvalidParameterException(ADMIN_FLOW_NOT_ENABLED)
         if flow in clients.REFRESH_FLOWS:
-            return ActionResult(tokens.refresh(pool, client, parameters))
+            return ActionResult(lifecycle.refresh(pool, client, parameters))
         username = required_parameter(parameters, "USERNAME")
         clients.check_secret_hash(client, parameters.get("SECRET_HASH"), [username], auth_parameter=True)
         user = check_password_sign_in(pool, client, username, required_parameter(parameters, "PASSWORD"))
@@ -224,7 +228,8 @@ def responding_to_challenge(original: Method) -> Method:
         )
         if self._get_param("ChallengeName") in ENGINE_CHALLENGES:
             return ActionResult(_answer(pool, client, self._get_param("ChallengeName"), self, answers))
-        return original(self)
+        with pretoken.generating(pretoken.NEW_PASSWORD_CHALLENGE):  # moto answers NEW_PASSWORD_REQUIRED
+            return original(self)
 
     return respond_to_auth_challenge
 
@@ -235,7 +240,8 @@ def admin_responding_to_challenge(original: Method) -> Method:
     def admin_respond_to_auth_challenge(self: Any) -> Any:
         name, answers = self._get_param("ChallengeName"), self._get_param("ChallengeResponses") or {}
         if name not in ENGINE_CHALLENGES:
-            return original(self)
+            with pretoken.generating(pretoken.NEW_PASSWORD_CHALLENGE):
+                return original(self)
         pool = self.backend.describe_user_pool(self._get_param("UserPoolId"))
         client_id = self._get_param("ClientId")
         client = pool.clients.get(client_id)
@@ -292,17 +298,44 @@ def sign_up(self: Any) -> ActionResult:
             if name in given
         ]
     )
+    # The pre sign-up trigger may refuse the user (who is then never signed up), confirm them
+    # and verify their email or phone; a confirmed user reaches the post confirmation trigger
+    # at once (triggers.py).
+    with _removed_if_refused(pool, user):
+        triggers.pre_sign_up(
+            pool, user, "PreSignUp_SignUp", client.id, {a["Name"]: a["Value"] for a in attributes}
+        )
+    confirmed = status(user) == "CONFIRMED"
     response: dict[str, Any] = {
-        "UserConfirmed": False,
+        "UserConfirmed": confirmed,
         "UserSub": user.id,
         **userauth.sign_up_session(pool, client, user),
     }
+    if confirmed:
+        triggers.post_confirmation(pool, user, "PostConfirmation_ConfirmSignUp", client.id)
+        return ActionResult(response)
     channel = codes.confirmation_channel(pool, user)
     if channel:
         response["CodeDeliveryDetails"] = codes.send(
-            pool, user, channel, purpose="confirm", kind="SignUp", lifetime=codes.SIGN_UP_CODE_SECONDS
+            pool,
+            user,
+            channel,
+            purpose="confirm",
+            kind="SignUp",
+            lifetime=codes.SIGN_UP_CODE_SECONDS,
+            client_id=client.id,
         )
     return ActionResult(response)
+
+
+@contextmanager
+def _removed_if_refused(pool: CognitoIdpUserPool, user: CognitoIdpUser) -> Iterator[None]:
+    """A user the pre sign-up trigger refuses was never signed up."""
+    try:
+        yield
+    except CognitoIdpError:
+        pool.users.pop(user.username, None)
+        raise
 
 
 def confirm_sign_up(self: Any) -> ActionResult:
@@ -318,6 +351,7 @@ def confirm_sign_up(self: Any) -> ActionResult:
     codes.forget(pool, user, "confirm")
     user.status = UserStatus.CONFIRMED
     user.update_attributes([{"Name": f"{pending.attribute}_verified", "Value": "true"}])
+    triggers.post_confirmation(pool, user, "PostConfirmation_ConfirmSignUp", client.id)
     return ActionResult(userauth.confirmed_session(pool, client, user, self._get_param("Session")))
 
 
@@ -334,7 +368,13 @@ def resend_confirmation_code(self: Any) -> ActionResult:
     if channel is None:
         raise InvalidParameterException(AUTO_VERIFICATION_OFF)
     details = codes.send(
-        pool, user, channel, purpose="confirm", kind="ResendCode", lifetime=codes.SIGN_UP_CODE_SECONDS
+        pool,
+        user,
+        channel,
+        purpose="confirm",
+        kind="ResendCode",
+        lifetime=codes.SIGN_UP_CODE_SECONDS,
+        client_id=client.id,
     )
     return ActionResult({"CodeDeliveryDetails": details})
 
@@ -354,7 +394,13 @@ def forgot_password(self: Any) -> ActionResult:
             return ActionResult({"CodeDeliveryDetails": codes.simulated_delivery(pool, username)})
         raise
     details = codes.send(
-        pool, user, channel, purpose="reset", kind="ForgotPassword", lifetime=codes.RESET_CODE_SECONDS
+        pool,
+        user,
+        channel,
+        purpose="reset",
+        kind="ForgotPassword",
+        lifetime=codes.RESET_CODE_SECONDS,
+        client_id=client.id,
     )
     return ActionResult({"CodeDeliveryDetails": details})
 
@@ -375,6 +421,7 @@ def confirm_forgot_password(self: Any) -> EmptyResult:
     user.password = password
     if status(user) in ("RESET_REQUIRED", "FORCE_CHANGE_PASSWORD"):
         user.status = UserStatus.CONFIRMED
+    triggers.post_confirmation(pool, user, "PostConfirmation_ConfirmForgotPassword", client.id)
     return EmptyResult()
 
 
@@ -390,7 +437,14 @@ def checking_admin_create_user(original: Method) -> Method:
         temporary_password = self._get_param("TemporaryPassword")
         if temporary_password is not None:
             self.backend._validate_password(pool.id, temporary_password)
-        return original(self)
+        result = original(self)
+        if self._get_param("MessageAction") != "RESEND":
+            # PreSignUp_AdminCreateUser: a refusal undoes the creation; the answer is ignored.
+            user = pool._get_user(username)
+            given = {a["Name"]: a["Value"] for a in self._get_param("UserAttributes") or []}
+            with _removed_if_refused(pool, user):
+                triggers.pre_sign_up(pool, user, "PreSignUp_AdminCreateUser", None, given)
+        return result
 
     return admin_create_user
 
@@ -403,7 +457,10 @@ def checking_admin_confirm(original: Method) -> Method:
             raise NotAuthorizedException(CANNOT_CONFIRM.format(status=status(user)))
         if user is not None:
             codes.forget(pool, user, "confirm")
-        return original(self)
+        result = original(self)
+        if user is not None:
+            triggers.post_confirmation(pool, user, "PostConfirmation_ConfirmSignUp", None)
+        return result
 
     return admin_confirm_sign_up
 
@@ -419,13 +476,4 @@ def delete_resource_server(self: Any) -> EmptyResult:
     if pool.resource_servers.pop(identifier, None) is None:
         # UNCONFIRMED wording: moto's DescribeResourceServer message for the same case.
         raise ResourceNotFoundException(f"Resource server {identifier} does not exist.")
-    return EmptyResult()
-
-
-def revoke_token(self: Any) -> EmptyResult:
-    """RevokeToken (moto lacks it): the refresh token and every access token minted from it."""
-    _, pool, client = find_client(self._get_param("ClientId"))
-    if client.generate_secret and self._get_param("ClientSecret") != client.secret:
-        raise UnauthorizedException(CLIENT_SECRET_INVALID)
-    tokens.revoke(pool, client, self._get_param("Token"))
     return EmptyResult()

@@ -22,7 +22,7 @@ from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool, CognitoId
 from moto.moto_api._internal import mock_random
 
 from .. import clock
-from . import clients, codes, mailbox
+from . import clients, codes, mailbox, triggers
 from .exceptions import (
     INCORRECT_CREDENTIALS,
     MFA_CODE_MISMATCH,
@@ -110,10 +110,14 @@ def signed_in(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, userna
 def user_for_sign_in(
     pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, username: str
 ) -> CognitoIdpUser | None:
-    """The user, or None when PreventUserExistenceErrors hides that there is none."""
+    """The user, or None when PreventUserExistenceErrors hides that there is none. The pool's pre
+    authentication trigger runs here, before any credential is checked: every sign-in starts
+    with this (password, SRP, USER_AUTH, managed login's sign-in page)."""
     user = pool._get_user(username)
+    hides = clients.prevents_existence_errors(client)
     if user is None:
-        if clients.prevents_existence_errors(client):
+        if hides:
+            triggers.pre_authentication(pool, client.id, None, username, hides_unknown_users=True)
             return None
         raise UserNotFoundException(USER_DOES_NOT_EXIST)
     if not user.enabled:
@@ -123,6 +127,7 @@ def user_for_sign_in(
         raise UserNotConfirmedException(USER_NOT_CONFIRMED)
     if status(user) == "RESET_REQUIRED":
         raise PasswordResetRequiredException(PASSWORD_RESET_REQUIRED)
+    triggers.pre_authentication(pool, client.id, user, username, hides_unknown_users=hides)
     return user
 
 
@@ -143,13 +148,22 @@ def email_code(
 ) -> dict[str, str]:
     """Mail a fresh code for this session; the ChallengeParameters that say where it went
     (CODE_DELIVERY_DESTINATION: DG "SMS and email message MFA"; the medium key as SMS_MFA
-    challenges show it)."""
+    challenges show it). The custom message trigger hears of it as CustomMessage_Authentication
+    ("To send MFA code during authentication", DG; the same for a passwordless sign-in code is
+    UNCONFIRMED)."""
     code = f"{mock_random.randint(0, 10**digits - 1):0{digits}d}"
     session.code = code
     pool_mfa = state_of(pool).pool_mfa.get(pool.id)
     settings = (pool_mfa.email if pool_mfa is not None else None) or {}
-    subject = settings.get("Subject") or DEFAULT_SUBJECT
-    template = settings.get("Message") or DEFAULT_MESSAGE
+    subject, template = triggers.custom_message(
+        pool,
+        user,
+        "CustomMessage_Authentication",
+        session.client_id,
+        "EMAIL",
+        settings.get("Subject") or DEFAULT_SUBJECT,
+        settings.get("Message") or DEFAULT_MESSAGE,
+    )
     address = user.attribute_lookup["email"]
     mailbox.deliver(
         pool,

@@ -1,12 +1,12 @@
-"""The tokens a user pool issues: their claims, lifetimes, refresh, revocation and checks.
+"""The tokens a user pool issues: their claims, lifetimes, minting and checks.
 
 Follows the Developer Guide's "Understanding the identity (ID) token", "Understanding the access
-token" and "Refresh tokens" pages, and the API Reference for InitiateAuth (REFRESH_TOKEN_AUTH),
-GlobalSignOut and RevokeToken. moto mints tokens with its shared key, a fixed lifetime and few of
-AWS's claims; here every sign-in is remembered (`models.SignIn`), so tokens minted from one
+token" and "Refresh tokens" pages. moto mints tokens with its shared key, a fixed lifetime and few
+of AWS's claims; here every sign-in is remembered (`models.SignIn`), so tokens minted from one
 refresh token share its `origin_jti`, `event_id` and `auth_time`, lifetimes come from the app
-client, time from the offline clock, and signing out or revoking reaches every token of that
-sign-in where AWS checks them.
+client, time from the offline clock, the pool's pre token generation trigger changes them
+(`pretoken`), and signing out or revoking (`lifecycle`) reaches every token of that sign-in where
+AWS checks them.
 """
 
 from __future__ import annotations
@@ -26,15 +26,14 @@ from moto.cognitoidp.models import (
 from moto.moto_api._internal import mock_random
 
 from .. import clock
-from . import clients
+from . import clients, pretoken
 from .attributes import VERIFIED_FLAGS, is_verified
 from .exceptions import (
     ACCESS_TOKEN_EXPIRED,
     ACCESS_TOKEN_INVALID,
     ACCESS_TOKEN_REVOKED,
+    ACCESS_TOKEN_SCOPE,
     MISSING_PARAMETER,
-    REFRESH_TOKEN_EXPIRED,
-    REFRESH_TOKEN_INVALID,
     REFRESH_TOKEN_REVOKED,
     USER_DISABLED,
     USER_DOES_NOT_EXIST,
@@ -61,7 +60,7 @@ def required_parameter(parameters: dict[str, str], name: str) -> str:
     return value
 
 
-def _encrypted_token_shape() -> str:
+def new_refresh_token() -> str:
     """An opaque refresh token shaped like AWS's five-part JWE (header, key, iv, ciphertext, tag)."""
 
     def part(data: bytes) -> str:
@@ -76,7 +75,7 @@ def recording_sign_in(original: Callable[..., tuple[str, str]]) -> Callable[...,
 
     def create_refresh_token(self: CognitoIdpUserPool, client_id: str, username: str) -> tuple[str, str]:
         moto_token, origin_jti = original(self, client_id, username)
-        refresh_token = _encrypted_token_shape()
+        refresh_token = new_refresh_token()
         self.refresh_tokens[refresh_token] = self.refresh_tokens.pop(moto_token)
         now = clock.now()
         state = state_of(self)
@@ -103,6 +102,15 @@ def _rank(group: CognitoIdpGroup) -> tuple[bool, int]:
 
 def _sorted_groups(user: CognitoIdpUser) -> list[CognitoIdpGroup]:
     return sorted(user.groups, key=lambda g: (*_rank(g), g.group_name))
+
+
+def _groups(user: CognitoIdpUser) -> pretoken.Groups:
+    """The user's groups as the tokens carry them: names by precedence, their roles, the preferred one."""
+    groups = _sorted_groups(user)
+    roles = tuple(dict.fromkeys(g.role_arn for g in groups if g.role_arn))
+    return pretoken.Groups(
+        tuple(g.group_name for g in groups), roles, _preferred_role(groups) if roles else None
+    )
 
 
 def _preferred_role(groups: list[CognitoIdpGroup]) -> str | None:
@@ -137,9 +145,9 @@ def _common_claims(
     return claims, now
 
 
-def create_access_token(
-    self: CognitoIdpUserPool, client_id: str, username: str, origin_jti: str
-) -> tuple[str, int]:
+def _access_claims(
+    pool: CognitoIdpUserPool, client_id: str, user: CognitoIdpUser, origin_jti: str
+) -> dict[str, Any]:
     """Access token claims (DG "Understanding the access token"): no `aud`, a `client_id`.
 
     An API sign-in's token carries only `aws.cognito.signin.user.admin`; an OAuth 2.0 sign-in's
@@ -147,10 +155,9 @@ def create_access_token(
     `version: 2` as the access tokens of managed login published in public issues do
     (UNCONFIRMED: no AWS page lists the claim).
     """
-    user = self._get_user(username)
-    lifetime = clients.lifetime(self.clients[client_id], "AccessToken")
-    claims, now = _common_claims(self, user, origin_jti)
-    scopes = state_of(self).sign_ins[origin_jti].scopes
+    lifetime = clients.lifetime(pool.clients[client_id], "AccessToken")
+    claims, now = _common_claims(pool, user, origin_jti)
+    scopes = state_of(pool).sign_ins[origin_jti].scopes
     if scopes is not None:
         claims["version"] = 2
     claims.update(
@@ -162,14 +169,12 @@ def create_access_token(
             "username": user.username,
         }
     )
-    token = sign(self, "access", claims)
-    self.access_tokens[token] = (client_id, username)
-    return token, lifetime
+    return claims
 
 
-def create_id_token(
-    self: CognitoIdpUserPool, client_id: str, username: str, origin_jti: str
-) -> tuple[str, int]:
+def _id_claims(
+    pool: CognitoIdpUserPool, client_id: str, user: CognitoIdpUser, origin_jti: str
+) -> dict[str, Any]:
     """ID token claims (DG "Understanding the identity (ID) token").
 
     The user's attributes the client may read come along (`clients.may_read`: all of
@@ -181,21 +186,18 @@ def create_id_token(
     (DG "Authorize endpoint"). Which attributes an OAuth sign-in's ID token carries when scopes
     other than `openid` are asked for is UNCONFIRMED: the same as an API sign-in's here.
     """
-    user = self._get_user(username)
-    client = self.clients[client_id]
+    client = pool.clients[client_id]
     lifetime = clients.lifetime(client, "IdToken")
-    claims, now = _common_claims(self, user, origin_jti)
-    sign_in = state_of(self).sign_ins[origin_jti]
+    claims, now = _common_claims(pool, user, origin_jti)
+    sign_in = state_of(pool).sign_ins[origin_jti]
     if sign_in.nonce is not None:
         claims["nonce"] = sign_in.nonce
-    groups = _sorted_groups(user)
-    roles = list(dict.fromkeys(g.role_arn for g in groups if g.role_arn))
-    if roles:
+    groups = _groups(user)
+    if groups.roles:
         # A JSON array in real tokens (aws/aws-sdk-net#943), not the DG's "comma-separated string".
-        claims["cognito:roles"] = roles
-        preferred = _preferred_role(groups)
-        if preferred:
-            claims["cognito:preferred_role"] = preferred
+        claims["cognito:roles"] = list(groups.roles)
+        if groups.preferred_role:
+            claims["cognito:preferred_role"] = groups.preferred_role
     attributes = dict(user.attribute_lookup)
     for channel in ("email", "phone_number"):
         if channel in attributes:
@@ -213,102 +215,61 @@ def create_id_token(
             "exp": now + lifetime,
         }
     )
-    token = sign(self, "id", claims)
-    self.id_tokens[token] = (client_id, username)
-    return token, lifetime
+    return claims
 
 
-# --- Signing out, revoking, refreshing -----------------------------------------------------
-def revoking_sign_ins(original: Callable[..., None]) -> Callable[..., None]:
-    """GlobalSignOut / AdminUserGlobalSignOut revoke every token the user holds."""
-
-    def sign_out(self: CognitoIdpUserPool, username: str) -> None:
-        user = self._get_user(username)
-        if user is not None:
-            with lock:
-                for sign_in in state_of(self).sign_ins.values():
-                    if sign_in.pool_id == self.id and sign_in.username == user.username:
-                        sign_in.revoked = True
-        original(self, username)
-
-    return sign_out
+def _signed(pool: CognitoIdpUserPool, use: str, claims: dict[str, Any], client_id: str, username: str) -> str:
+    token = sign(pool, use, claims)
+    issued = pool.access_tokens if use == "access" else pool.id_tokens
+    issued[token] = (client_id, username)
+    return token
 
 
-def revoke(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, token: str) -> None:
-    """RevokeToken: the refresh token and every access token minted from it.
-
-    Like RFC 7009 (which Cognito's revocation endpoint implements), a token
-    that is unknown or belongs to another client is not an error.
-    """
-    state = state_of(pool)
-    sign_in = state.sign_ins.get(state.refresh_origin.get(token, ""))
-    if sign_in is not None and sign_in.client_id == client.id:
-        sign_in.revoked = True
-        pool.refresh_tokens[token] = None
+def create_access_token(
+    self: CognitoIdpUserPool, client_id: str, username: str, origin_jti: str
+) -> tuple[str, int]:
+    """moto's CognitoIdpUserPool.create_access_token, with AWS's claims."""
+    claims = _access_claims(self, client_id, self._get_user(username), origin_jti)
+    lifetime = clients.lifetime(self.clients[client_id], "AccessToken")
+    return _signed(self, "access", claims, client_id, username), lifetime
 
 
-def _refreshing_user(
-    pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, token: str
-) -> tuple[SignIn, CognitoIdpUser]:
-    state = state_of(pool)
-    sign_in = state.sign_ins.get(state.refresh_origin.get(token, ""))
-    if sign_in is None or sign_in.pool_id != pool.id or sign_in.client_id != client.id:
-        raise NotAuthorizedException(REFRESH_TOKEN_INVALID)
-    user = pool._get_user(sign_in.username)
-    if user is None:
-        raise UserNotFoundException(USER_DOES_NOT_EXIST)
-    return sign_in, user
+def create_id_token(
+    self: CognitoIdpUserPool, client_id: str, username: str, origin_jti: str
+) -> tuple[str, int]:
+    """moto's CognitoIdpUserPool.create_id_token, with AWS's claims."""
+    claims = _id_claims(self, client_id, self._get_user(username), origin_jti)
+    lifetime = clients.lifetime(self.clients[client_id], "IdToken")
+    return _signed(self, "id", claims, client_id, username), lifetime
 
 
-def _redeem(
-    pool: CognitoIdpUserPool, sign_in: SignIn, user: CognitoIdpUser, token: str
-) -> tuple[str, str, int]:
-    if sign_in.revoked or pool.refresh_tokens.get(token) is None:
+def mint(pool: CognitoIdpUserPool, refresh_token: str, source: str) -> tuple[str, str, int]:
+    """New access and ID tokens for the sign-in a refresh token belongs to: (access token, ID
+    token, seconds the access token lives). The pool's pre token generation trigger, if any,
+    changes them first (`pretoken`), told why they are made (`source`)."""
+    found = pool.refresh_tokens.get(refresh_token)
+    if found is None:
         raise NotAuthorizedException(REFRESH_TOKEN_REVOKED)
-    if clock.now() >= sign_in.refresh_expires_at:
-        raise NotAuthorizedException(REFRESH_TOKEN_EXPIRED)
-    if not user.enabled:
-        raise NotAuthorizedException(USER_DISABLED)
-    access_token, id_token, expires_in = pool.create_tokens_from_refresh_token(token)
-    return access_token, id_token, expires_in
+    client_id, username, origin_jti = found
+    user = pool._get_user(username)
+    access_claims = _access_claims(pool, client_id, user, origin_jti)
+    id_claims = _id_claims(pool, client_id, user, origin_jti)
+    scopes = state_of(pool).sign_ins[origin_jti].scopes
+    customization = pretoken.customize(
+        pool, client_id, user, source, [ACCESS_SCOPE] if scopes is None else list(scopes), _groups(user)
+    )
+    if customization is not None:
+        customization.apply_to_access_token(access_claims)
+        customization.apply_to_id_token(id_claims)
+    access_token = _signed(pool, "access", access_claims, client_id, username)
+    id_token = _signed(pool, "id", id_claims, client_id, username)
+    return access_token, id_token, clients.lifetime(pool.clients[client_id], "AccessToken")
 
 
-def refresh_tokens(
-    pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, token: str
-) -> tuple[str, str | None, int]:
-    """New access and ID tokens from a refresh token, for a client that authenticated itself
-    (the token endpoint's refresh_token grant). The ID token is None when the sign-in was not
-    granted `openid`. Raises NotAuthorizedException or UserNotFoundException as
-    REFRESH_TOKEN_AUTH does."""
-    sign_in, user = _refreshing_user(pool, client, token)
-    access_token, id_token, expires_in = _redeem(pool, sign_in, user, token)
-    has_id_token = sign_in.scopes is None or "openid" in sign_in.scopes
-    return access_token, id_token if has_id_token else None, expires_in
-
-
-def refresh(
-    pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, parameters: dict[str, str]
-) -> dict[str, Any]:
-    """REFRESH_TOKEN_AUTH: new ID and access tokens from the sign-in the refresh token started."""
-    token = required_parameter(parameters, "REFRESH_TOKEN")
-    sign_in, user = _refreshing_user(pool, client, token)
-    aliases = [
-        user.username,
-        user.id,
-        user.attribute_lookup.get("email"),
-        user.attribute_lookup.get("phone_number"),
-    ]
-    clients.check_secret_hash(client, parameters.get("SECRET_HASH"), aliases, auth_parameter=True)
-    access_token, id_token, expires_in = _redeem(pool, sign_in, user, token)
-    return {
-        "ChallengeParameters": {},
-        "AuthenticationResult": {
-            "AccessToken": access_token,
-            "ExpiresIn": expires_in,
-            "TokenType": "Bearer",
-            "IdToken": id_token,
-        },
-    }
+def create_tokens_from_refresh_token(self: CognitoIdpUserPool, refresh_token: str) -> tuple[str, str, int]:
+    """moto's CognitoIdpUserPool.create_tokens_from_refresh_token (every sign-in moto completes
+    ends here): `mint` with the source of the sign-in under way (`pretoken.generating`)."""
+    return mint(self, refresh_token, pretoken.current_source())
 
 
 # --- OAuth 2.0 (managed login's token endpoint) -------------------------------------------------
@@ -322,12 +283,14 @@ def sign_in_with_scopes(
     """A sign-in through the OAuth 2.0 endpoints: the token endpoint's answer to an authorization
     code (DG "Token endpoint"): access and refresh tokens, and an ID token when `openid` was
     granted ("An ID token is only returned if openid scope is requested", DG "Authorize
-    endpoint")."""
+    endpoint"). The pre token generation trigger hears of it as TokenGeneration_HostedAuth."""
     refresh_token, origin_jti = pool.create_refresh_token(client.id, username)
     sign_in = state_of(pool).sign_ins[origin_jti]
     sign_in.scopes, sign_in.nonce = scopes, nonce
-    access_token, id_token, expires_in = pool.create_tokens_from_refresh_token(refresh_token)
-    sign_in.nonce = None  # the nonce answers one authorization request, not a refresh
+    try:
+        access_token, id_token, expires_in = mint(pool, refresh_token, pretoken.HOSTED_AUTH)
+    finally:
+        sign_in.nonce = None  # the nonce answers one authorization request, not a refresh
     tokens: dict[str, Any] = {"access_token": access_token, "refresh_token": refresh_token}
     if "openid" in scopes:
         tokens["id_token"] = id_token
@@ -384,6 +347,16 @@ def check_access_token(token: str) -> dict[str, Any]:
         raise UserNotFoundException(USER_DOES_NOT_EXIST)
     if not user.enabled:
         raise NotAuthorizedException(USER_DISABLED)
+    return claims
+
+
+def check_self_service_token(token: str) -> dict[str, Any]:
+    """An access token for the user-pool operations that act on the caller (GetUser,
+    GlobalSignOut, ...): checked, and with the scope they need ("Must include a scope claim for
+    aws.cognito.signin.user.admin", botocore GetUser)."""
+    claims = check_access_token(token)
+    if ACCESS_SCOPE not in str(claims.get("scope", "")).split():
+        raise NotAuthorizedException(ACCESS_TOKEN_SCOPE)
     return claims
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool, CognitoIdpUserPoolClient
 
-from . import attributes, clients, codes, mfa, passkeys, plans, sessions, srp
+from . import attributes, clients, codes, mfa, passkeys, plans, sessions, srp, triggers
 from .exceptions import (
     CHALLENGE_NOT_AVAILABLE,
     CHALLENGE_UNKNOWN,
@@ -226,5 +226,8 @@ def _after_sign_up(
     if session.challenge != "SIGNED_UP" or session.username is None:
         raise NotAuthorizedException(SESSION_INVALID)
     sessions.check_username(pool, session, username)
+    user = pool._get_user(session.username)
+    hides = clients.prevents_existence_errors(client)
+    triggers.pre_authentication(pool, client.id, user, username, hides_unknown_users=hides)
     sessions.end(pool, handle)
     return sessions.signed_in(pool, client, session.username)

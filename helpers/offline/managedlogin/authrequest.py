@@ -33,6 +33,7 @@ from moto.cognitoidp.models import CognitoIdpUserPool, CognitoIdpUserPoolClient
 
 from .. import clock, routes
 from ..cognitoidp import tokens
+from ..cognitoidp.exceptions import CognitoIdpError
 from .exceptions import (
     InvalidRequest,
     InvalidScope,
@@ -145,9 +146,12 @@ def complete(request: AuthorizationRequest, username: str, cookies: tuple[str, .
         )
         code = new_code(request.pool, grant)
         return routes.Response.redirect(_with_query(request.redirect_uri, {"code": code, **state}), cookies)
-    issued = tokens.sign_in_with_scopes(
-        request.pool, request.client, username, request.scopes, request.query.get("nonce")
-    )
+    try:
+        issued = tokens.sign_in_with_scopes(
+            request.pool, request.client, username, request.scopes, request.query.get("nonce")
+        )
+    except CognitoIdpError as refused:  # the pre token generation trigger, in the callback URL
+        return error_response("", request.query, InvalidRequest(refused.message))
     fragment: dict[str, str] = {name: issued[name] for name in ("id_token", "access_token") if name in issued}
     fragment.update({"token_type": "bearer", "expires_in": str(issued["expires_in"]), **state})
     return routes.Response.redirect(f"{request.redirect_uri}#{urlencode(fragment)}", cookies)

@@ -34,6 +34,8 @@ from urllib.parse import urlencode
 from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUser, CognitoIdpUserPool
 
 from .. import clock, routes, standin_idp
+from ..cognitoidp import triggers
+from ..cognitoidp.exceptions import CognitoIdpError
 from ..cognitoidp.models import status
 from ..cognitoidp.tokens import IDENTITIES
 from . import pages
@@ -100,14 +102,16 @@ def _serve_idpresponse(request: routes.Request, match: re.Match[str]) -> routes.
     except OAuthError as problem:  # the client changed meanwhile
         return error_response(request.host, pending.request, problem)
     try:
-        username = _sign_in_federated_user(pool, pending.provider_name, request)
+        username = _sign_in_federated_user(pool, pending.provider_name, request, authz.client.id)
     except OAuthError as problem:
         return error_response(request.host, pending.request, problem)
     session = Cookie(SESSION_COOKIE, start_session(pool, username), SESSION_SECONDS)
     return complete(authz, username, (session.header(),))
 
 
-def _sign_in_federated_user(pool: CognitoIdpUserPool, name: str, request: routes.Request) -> str:
+def _sign_in_federated_user(
+    pool: CognitoIdpUserPool, name: str, request: routes.Request, app_client_id: str
+) -> str:
     details = _provider_details(pool, name)
     issuer, client_id = details.get("oidc_issuer", ""), details.get("client_id", "")
     if "error" in request.query:  # the provider refused: DG "[IdP name] Error - ..." form
@@ -121,7 +125,32 @@ def _sign_in_federated_user(pool: CognitoIdpUserPool, name: str, request: routes
     except (ValueError, LookupError) as refused:
         # DG "Authorize endpoint": "[IdP name] Error - [status code] error getting token".
         raise InvalidRequest(f"{name} Error - 400 error getting token ({refused})") from None
-    return _create_or_update_user(pool, name, issuer, claims)
+    username, created = _create_or_update_user(pool, name, issuer, claims)
+    try:
+        _run_triggers(pool, pool.users[username], app_client_id, created)
+    except CognitoIdpError as refused:
+        # "users can see errors that Lambda triggers generate in query parameters that Amazon
+        # Cognito adds to the callback URL" (DG "Customizing user pool workflows with Lambda
+        # triggers"); the error code is UNCONFIRMED.
+        raise InvalidRequest(refused.message) from None
+    return username
+
+
+def _run_triggers(pool: CognitoIdpUserPool, user: CognitoIdpUser, client_id: str, created: bool) -> None:
+    """A federated user's triggers: on the first sign-in PreSignUp_ExternalProvider (a refusal
+    leaves no user) and PostConfirmation_ConfirmSignUp, then on every sign-in the pre
+    authentication trigger; the pre token generation trigger runs where the tokens are made
+    (TokenGeneration_HostedAuth). The DG lists these for federated users; their order here is
+    UNCONFIRMED."""
+    if created:
+        given = {name: value for name, value in user.attribute_lookup.items() if name != IDENTITIES}
+        try:
+            triggers.pre_sign_up(pool, user, "PreSignUp_ExternalProvider", client_id, given)
+        except CognitoIdpError:
+            pool.users.pop(user.username, None)
+            raise
+        triggers.post_confirmation(pool, user, "PostConfirmation_ConfirmSignUp", client_id)
+    triggers.pre_authentication(pool, client_id, user, user.username, hides_unknown_users=False)
 
 
 def _checked_id_token(token: str, issuer: str, client_id: str) -> dict[str, Any]:
@@ -140,7 +169,10 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def _create_or_update_user(pool: CognitoIdpUserPool, name: str, issuer: str, claims: dict[str, Any]) -> str:
+def _create_or_update_user(
+    pool: CognitoIdpUserPool, name: str, issuer: str, claims: dict[str, Any]
+) -> tuple[str, bool]:
+    """(the user's username, whether this sign-in created the user)."""
     provider = pool.identity_providers[name]
     mapping: dict[str, str] = dict(provider.extended_config.get("AttributeMapping") or {"username": "sub"})
     subject = str(claims.get(mapping.get("username", "sub"), claims.get("sub", "")))
@@ -155,6 +187,7 @@ def _create_or_update_user(pool: CognitoIdpUserPool, name: str, issuer: str, cla
     if "email" in mapped and "email_verified" not in mapping:
         mapped["email_verified"] = "false"
     user = pool.users.get(username)
+    created = user is None
     present = set(mapped) | (set(user.attribute_lookup) if user is not None else set())
     missing = sorted(
         attribute.name
@@ -180,7 +213,7 @@ def _create_or_update_user(pool: CognitoIdpUserPool, name: str, issuer: str, cla
         # UNCONFIRMED wording for a disabled federated user.
         raise InvalidRequest("User is disabled.")
     user.update_attributes([{"Name": attribute, "Value": value} for attribute, value in mapped.items()])
-    return username
+    return username, created
 
 
 # --- CreateIdentityProvider: what discovery fills in ------------------------------------------------

@@ -5,8 +5,9 @@ Requests the app makes directly, not through the browser (DG "Token endpoint", "
 
 * the token endpoint redeems an authorization code (with the PKCE verifier when the code was
   asked for with a challenge, and the same `redirect_uri`), a refresh token (new access and ID
-  tokens, no new refresh token), or, for a confidential client allowed `client_credentials`, the
-  client's own credentials for an access token with custom scopes of a resource server;
+  tokens, and a new refresh token when the app client rotates them), or, for a confidential
+  client allowed `client_credentials`, the client's own credentials for an access token with
+  custom scopes of a resource server;
 * a client with a secret authenticates with `client_secret_basic` (an `Authorization: Basic`
   header) or `client_secret_post` (`client_id` and `client_secret` in the form);
 * the revoke endpoint revokes a refresh token and the access tokens minted from it;
@@ -26,7 +27,7 @@ from typing import Any
 from moto.cognitoidp.models import CognitoIdpUserPool, CognitoIdpUserPoolClient
 
 from .. import clock, routes
-from ..cognitoidp import clients, tokens
+from ..cognitoidp import clients, lifecycle, tokens
 from ..cognitoidp.exceptions import CognitoIdpError
 from ..cognitoidp.keys import pool_of_token
 from .authrequest import s256, setting
@@ -153,7 +154,10 @@ def _redeem_code(
     user = pool._get_user(grant.username)
     if user is None or not user.enabled:
         raise InvalidGrant()
-    issued = tokens.sign_in_with_scopes(pool, client, user.username, grant.scopes, grant.nonce)
+    try:
+        issued = tokens.sign_in_with_scopes(pool, client, user.username, grant.scopes, grant.nonce)
+    except CognitoIdpError as refused:  # the pre token generation trigger (UNCONFIRMED: the code)
+        raise InvalidRequest(refused.message) from None
     return {**issued, "token_type": "Bearer"}
 
 
@@ -163,15 +167,19 @@ def _refresh(
     token = form.get("refresh_token")
     if not token:
         raise InvalidRequest()
-    if not clients.flow_enabled(client, "REFRESH_TOKEN_AUTH"):
+    # A client that rotates refresh tokens refreshes here without the REFRESH_TOKEN_AUTH flow,
+    # and gets a new refresh token each time (DG "Refresh tokens").
+    if not (clients.flow_enabled(client, "REFRESH_TOKEN_AUTH") or clients.rotates(client)):
         raise UnauthorizedClient()
     try:
-        access_token, id_token, expires_in = tokens.refresh_tokens(pool, client, token)
+        access_token, id_token, expires_in, new_token = lifecycle.refresh_tokens(pool, client, token)
     except CognitoIdpError:
         raise InvalidGrant() from None
     answer: dict[str, Any] = {"access_token": access_token}
     if id_token is not None:
         answer["id_token"] = id_token
+    if new_token is not None:
+        answer["refresh_token"] = new_token
     return {**answer, "token_type": "Bearer", "expires_in": expires_in}
 
 
@@ -208,7 +216,7 @@ def _serve_revoke(request: routes.Request, match: re.Match[str]) -> routes.Respo
         return _error(problem)
     # "If the token has been revoked or if the client submitted a token that isn't valid, you
     # receive an HTTP 200 OK."
-    tokens.revoke(pool, client, token)
+    lifecycle.revoke(pool, client, token)
     return routes.Response(200, {}, b"")
 
 
