@@ -14,9 +14,11 @@ person to look at; that is why the command exits 1.
 
 Order matters: identity pools first (they point at the user pool and the roles), then user pools
 (their domain first: Cognito refuses to delete a pool that has one; users, groups and app clients
-go with the pool), roles (inline policies deleted, attached ones detached first: IAM refuses to
-delete a role that has any), the course's own managed policies, IAM OIDC providers, buckets (every
-object version and delete marker first: S3 refuses to delete a bucket that isn't empty), tables.
+go with the pool), API Gateway REST APIs (their stages, authorizers and methods go with them), Lambda
+functions (their permissions go with them), roles (inline policies deleted, attached ones detached
+first: IAM refuses to delete a role that has any; a function's execution role is one of them), the
+course's own managed policies, IAM OIDC providers, buckets (every object version and delete marker
+first: S3 refuses to delete a bucket that isn't empty), tables.
 """
 
 from __future__ import annotations
@@ -28,12 +30,14 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from helpers import show
+from helpers import retry, show
 from helpers.lab import COURSE, NAME_PREFIX, Lab
 
-IDENTITY_POOL, USER_POOL, ROLE, POLICY, OIDC_PROVIDER, BUCKET, TABLE = (
+IDENTITY_POOL, USER_POOL, REST_API, FUNCTION, ROLE, POLICY, OIDC_PROVIDER, BUCKET, TABLE = (
     "identity pool",
     "user pool",
+    "REST API",
+    "Lambda function",
     "IAM role",
     "IAM policy",
     "IAM OIDC provider",
@@ -41,7 +45,7 @@ IDENTITY_POOL, USER_POOL, ROLE, POLICY, OIDC_PROVIDER, BUCKET, TABLE = (
     "table",
 )
 # What AWS answers when the thing is already gone.
-_GONE = {"ResourceNotFoundException", "NoSuchEntity", "NoSuchBucket", "404"}
+_GONE = {"ResourceNotFoundException", "NotFoundException", "NoSuchEntity", "NoSuchBucket", "404"}
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,29 @@ def _user_pools(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
                 tags = _tags(partial(_user_pool_tags, idp, pool["Id"]))
                 if tags is not None:
                     yield Resource(USER_POOL, pool["Name"], pool["Id"]), tags
+
+
+def _rest_apis(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
+    # GetRestApis answers each API with its tags: nothing more to read.
+    for page in lab.client("apigateway").get_paginator("get_rest_apis").paginate():
+        for api in page["items"]:
+            if everything or scope.named(api["name"]):
+                yield Resource(REST_API, api["name"], api["id"]), dict(api.get("tags") or {})
+
+
+def _functions(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
+    lam = lab.client("lambda")
+    for page in lam.get_paginator("list_functions").paginate():
+        for function in page["Functions"]:
+            name = function["FunctionName"]
+            if everything or scope.named(name):
+                tags = _tags(partial(_function_tags, lam, function["FunctionArn"]))
+                if tags is not None:
+                    yield Resource(FUNCTION, name, name), tags
+
+
+def _function_tags(lam: Any, arn: str) -> dict[str, str]:
+    return dict(lam.list_tags(Resource=arn).get("Tags", {}))
 
 
 def _roles(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
@@ -171,6 +198,8 @@ def _table_tags(dynamodb: Any, name: str) -> dict[str, str]:
 _FINDERS: tuple[Callable[[Lab, _Scope, bool], Candidates], ...] = (
     _identity_pools,
     _user_pools,
+    _rest_apis,
+    _functions,
     _roles,
     _policies,
     _oidc_providers,
@@ -292,6 +321,18 @@ def _remove(lab: Lab, resource: Resource) -> None:
         lab.client("cognito-identity").delete_identity_pool(IdentityPoolId=resource.id)
     elif resource.kind == USER_POOL:
         _remove_user_pool(lab.client("cognito-idp"), resource.id)
+    elif resource.kind == REST_API:
+        # DeleteRestApi: one request every 30 seconds per account, not adjustable (API Gateway
+        # Developer Guide, "Amazon API Gateway quotas"); botocore's standard retries may not wait
+        # that long when learners share an account, so throttling is waited out here too.
+        apigateway = lab.client("apigateway")
+        retry.call(
+            lambda: apigateway.delete_rest_api(restApiId=resource.id),
+            what=f"Deleting REST API {resource.name} (API Gateway deletes one every 30 s per account)",
+            retry_on={"TooManyRequestsException"},
+        )
+    elif resource.kind == FUNCTION:
+        lab.client("lambda").delete_function(FunctionName=resource.id)
     elif resource.kind == ROLE:
         _remove_role(lab.client("iam"), resource.id)
     elif resource.kind == POLICY:
