@@ -1,4 +1,4 @@
-"""The whole course, notebooks 00-10, runs top to bottom on the real-AWS code path and leaves nothing.
+"""The whole course, notebooks 00-11, runs top to bottom on the real-AWS code path and leaves nothing.
 
 The offline endpoint acts as AWS (authorization enforced, IAM propagation simulated at 1 s); each
 notebook runs in a fresh kernel with exactly the environment of a learner on a real account
@@ -128,7 +128,7 @@ def test_every_notebook_runs_on_the_real_aws_path_with_only_the_runner_policy_an
         notebook = execute(nbformat.read(path, as_version=4), env=env)  # raises on a cell's error
         printed[path.name] = "\n".join(_text(cell) for cell in notebook.cells if cell.cell_type == "code")
 
-    assert [name[:2] for name in printed] == [f"{n:02d}" for n in range(11)]
+    assert [name[:2] for name in printed] == [f"{n:02d}" for n in range(12)]
     for name, text in printed.items():
         assert f"REAL AWS (TEST ENDPOINT {endpoint.url}): account {ACCOUNT}" in text, name
         assert f"names start with cognito-lab-{SEAT}-" in text, name

@@ -29,10 +29,12 @@ from notebook_runner import checked_text, is_checked, notebook_paths, run_twice_
 from helpers import lab
 from helpers.offline import server
 
-# Part 2 straight after part 1's first notebooks, 05 (which removes everything) last.
-SHARED_ORDER = ("00", "01", "06", "02", "07", "03", "08", "04", "09", "10", "05")
-# 05's clean-up, run after part 2 on the shared AWS, removes more than its stored output (a fresh
-# kernel holds only part 1's resources): part 2's own pools, roles, bucket and OIDC provider too.
+# Part 2 straight after part 1's first notebooks, 11 (part 3) before most of part 1, 05 (which removes
+# everything) last.
+SHARED_ORDER = ("00", "01", "11", "06", "02", "07", "03", "08", "04", "09", "10", "05")
+# 05's clean-up, run after parts 2 and 3 on the shared AWS, removes more than its stored output (a
+# fresh kernel holds only part 1's resources): their own pools, roles, bucket, OIDC provider, APIs,
+# functions and table too.
 CLEANUP = ("05_recap_and_cleanup.ipynb", "removed = cleanup.remove_course_resources(lab)")
 PART_2 = (
     "identity pool     | cognito-lab-groups ",
@@ -48,6 +50,17 @@ PART_2 = (
     "IAM role          | cognito-lab-gallery-wrong-trust-role ",
     "IAM OIDC provider | accounts.example.com ",
     "S3 bucket         | cognito-lab-gallery-notes ",
+    "REST API          | cognito-lab-gallery-api ",
+    "Lambda function   | cognito-lab-gallery-notes ",
+    "IAM role          | cognito-lab-gallery-function-role ",
+    # notebook 11's
+    "identity pool     | cognito-lab-api ",
+    "REST API          | cognito-lab-notes-api ",
+    "Lambda function   | cognito-lab-notes-function ",
+    "Lambda function   | cognito-lab-notes-support ",
+    "IAM role          | cognito-lab-notes-function-role ",
+    "IAM role          | cognito-lab-api-user-role ",
+    "table             | cognito-lab-api-notes ",
 )
 
 
