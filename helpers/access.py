@@ -9,21 +9,37 @@ kernel from `recent_decisions`, at a local endpoint from `GET /_lab/decisions`).
 the record's fields. Real AWS says only allowed or denied (and, in its message, which kind of
 policy failed to allow it); the statement-level why is available offline only.
 
-Identity ids are replaced by names (`<Alice's identity id>`) in everything printed, so the output
+A column can also be an HTTP request to an API Gateway invoke URL (notebook 11): the call returns
+the `requests.Response`, 2xx is allowed, anything else refused with API Gateway's `x-amzn-ErrorType`
+and message. Its why comes from the same decision record when IAM decided (an AWS_IAM method signed
+with the principal's credentials), and otherwise from the offline AWS's invocation log
+(`recent_invocations`, `GET /_lab/invocations`): the authorizer's decision and reason, or why the
+integration failed, found by the request id API Gateway sent back. Fields are read, never text.
+
+Identity ids and user pool `sub`s are replaced by names (`<Alice's identity id>`, `<Alice's sub>`)
+in everything printed, and so are the ids a run names (`aliases`, e.g. an API's id), so the output
 reads well and is the same on every run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
 from botocore.exceptions import ClientError
 
+from helpers import errors, tokens
 from helpers.lab import AWS, ENDPOINT, Lab
-from helpers.offline import EXPLICIT_DENY, DecisionRecord, StatementRecord, explain, recent_decisions
+from helpers.offline import (
+    EXPLICIT_DENY,
+    DecisionRecord,
+    StatementRecord,
+    explain,
+    recent_decisions,
+    recent_invocations,
+)
 
 ALLOWED, DENIED = "✓", "✗"
 # What S3 and DynamoDB answer when IAM says no; any other error came after IAM said yes.
@@ -32,6 +48,19 @@ OFFLINE_ONLY = "AWS doesn't say which statement; the offline lab does"
 
 # (s3 client, dynamodb client, the principal's identity id) -> {column name: the call to make}
 Operations = Callable[[Any, Any, str], Mapping[str, Callable[[], Any]]]
+# The principal -> {column name: the call to make}: a boto3 call, or an HTTP request whose
+# `requests.Response` the call returns.
+Calls = Callable[["Principal"], Mapping[str, Callable[[], Any]]]
+# How a reason names the authorizer that decided an API call (its `authorizationType`).
+_AUTHORIZERS = {
+    "COGNITO_USER_POOLS": "the Cognito authorizer",
+    "JWT": "the JWT authorizer",
+    "AWS_IAM": "IAM",
+    "TOKEN": "the Lambda authorizer",
+    "REQUEST": "the Lambda authorizer",
+    "CUSTOM": "the Lambda authorizer",
+    "NONE": "no authorizer",
+}
 
 # The guest scope-down's two session policies (`helpers.policies.guest_scope_down`), named so that a
 # reason says which part decided: AWS publishes the managed policy, not the inline list.
@@ -48,11 +77,24 @@ class Principal:
     name: str
     identity_id: str
     credentials: Mapping[str, Any]
+    tokens: Mapping[str, str] = field(
+        default_factory=dict
+    )  # user pool tokens ("id", "access"); a guest has none
 
     @property
     def placeholder(self) -> str:
         """How printed output names this principal's identity id."""
         return f"<{self.name}'s identity id>"
+
+    @property
+    def sub(self) -> str | None:
+        """The user pool `sub` of the principal's ID token (None for a guest)."""
+        return str(tokens.claims(self.tokens["id"])["sub"]) if "id" in self.tokens else None
+
+    @property
+    def sub_placeholder(self) -> str:
+        """How printed output names this principal's user pool `sub`."""
+        return f"<{self.name}'s sub>"
 
 
 @dataclass(frozen=True)
@@ -67,15 +109,22 @@ class Outcome:
     explanation: str | None  # the offline AWS's full explanation, ids named (None on real AWS)
     reason: str  # one line: the deciding statement, or why none allowed it
     decision: DecisionRecord | None = None  # the offline AWS's decision, as data (None on real AWS)
+    status: int | None = None  # an API call's HTTP status (None for a boto3 call)
+    invocation: Mapping[str, Any] | None = None  # an API call's record in the offline invocation log
 
 
 # --- making names of ids ------------------------------------------------------------------------
 
 
-def name_ids(text: str, principals: Sequence[Principal]) -> str:
-    """`text` with each principal's identity id replaced by its placeholder."""
+def name_ids(text: str, principals: Sequence[Principal], aliases: Mapping[str, str] | None = None) -> str:
+    """`text` with each principal's identity id and user pool `sub` replaced by its placeholder,
+    and each id in `aliases` by its name."""
     for principal in principals:
         text = text.replace(principal.identity_id, principal.placeholder)
+        if principal.sub:
+            text = text.replace(principal.sub, principal.sub_placeholder)
+    for value, name in (aliases or {}).items():
+        text = text.replace(value, name)
     return text
 
 
@@ -85,8 +134,8 @@ def _short_arn(arn: str) -> str:
     if service == "s3":
         bucket, _, key = rest.removeprefix("::").partition("/")
         return key if key else f"bucket {bucket}"
-    if service == "dynamodb":
-        return rest.split(":", 2)[-1]  # region:account:table/notes -> table/notes
+    if service in ("dynamodb", "execute-api"):
+        return rest.split(":", 2)[-1]  # region:account:table/notes -> table/notes, {api}/prod/GET/notes
     return arn
 
 
@@ -108,6 +157,53 @@ def _newest_decision(lab: Lab, access_key_id: str) -> DecisionRecord | None:
         return DecisionRecord.from_dict(found[0]) if found else None
     newest = recent_decisions(access_key_id, limit=1)
     return newest[0] if newest else None
+
+
+def _invocation_for(lab: Lab, response: requests.Response) -> dict[str, Any] | None:
+    """The offline invocation log's record of the request that got `response` (None on real AWS,
+    or when API Gateway routed it nowhere): found by the request id API Gateway sent back."""
+    if lab.backend == AWS:
+        return None
+    sent = {response.headers.get("x-amzn-RequestId"), response.headers.get("apigw-requestid")} - {None, ""}
+    if not sent:
+        return None
+    if lab.backend == ENDPOINT:
+        reply = requests.get(f"{lab.endpoint_url}/_lab/invocations", params={"limit": "20"}, timeout=10)
+        reply.raise_for_status()
+        records = reply.json()
+    else:
+        records = [record.to_dict() for record in recent_invocations(20)]
+    ids = ("request_id", "extended_request_id")
+    return next((record for record in records if {record.get(i) for i in ids} & sent), None)
+
+
+def invocation_reason(record: Mapping[str, Any]) -> str:
+    """One line from an invocation record: the authorizer's refusal and why, or why the integration
+    failed, or who allowed it (the record's fields, as the offline AWS wrote them)."""
+    authorization = record.get("authorization") or {}
+    who = _AUTHORIZERS.get(str(authorization.get("authorization_type")), "the authorizer")
+    if authorization.get("decision") == "Deny":
+        return f"{who} refused: {authorization.get('reason')}"
+    if int(record.get("status", 0)) >= 400:
+        return str(record.get("reason"))
+    return f"allowed by {who}: {authorization.get('reason')}"
+
+
+def explain_invocation(record: Mapping[str, Any]) -> str:
+    """The whole of an invocation record, a line for each stage: route, authorizer, integration."""
+    route = record.get("route") or "no method or route"
+    stage = record.get("stage") or "no stage"
+    authorization = record.get("authorization") or {}
+    lines = [
+        f"API Gateway: {record.get('method')} {record.get('path')} -> stage {stage}, {route}: "
+        f"{record.get('status')} {record.get('error_type') or 'OK'}."
+    ]
+    if authorization:
+        kind = authorization.get("authorization_type")
+        lines.append(f"Authorizer ({kind}): {authorization.get('decision')}: {authorization.get('reason')}.")
+    if authorization.get("decision") != "Deny":
+        lines.append(f"Then: {record.get('reason')}.")
+    return "\n".join(lines)
 
 
 # How a reason names a condition operator ("needs s3:prefix like private/<id>/*").
@@ -176,30 +272,49 @@ def _aws_reason(message: str) -> str:
 
 
 def attempt(
-    lab: Lab, principal: Principal, operation: str, call: Callable[[], Any], named: Sequence[Principal]
+    lab: Lab,
+    principal: Principal,
+    operation: str,
+    call: Callable[[], Any],
+    named: Sequence[Principal],
+    aliases: Mapping[str, str] | None = None,
 ) -> Outcome:
-    """Make one call as `principal`; AWS's answer, and the offline AWS's reason for it."""
+    """Make one call as `principal`; AWS's answer, and the offline AWS's reason for it.
+
+    A boto3 call is refused when it raises AWS's AccessDenied(Exception); a call that returns a
+    `requests.Response` (an API's invoke URL) when its status isn't 2xx.
+    """
     key = principal.credentials["AccessKeyId"]
     before = _newest_decision(lab, key)
-    code = message = None
+    code = message = result = None
     try:
-        call()
+        result = call()
     except ClientError as error:
         details = error.response.get("Error", {})
-        code, message = details.get("Code", "Unknown"), name_ids(details.get("Message", ""), named)
+        code, message = details.get("Code", "Unknown"), details.get("Message", "")
+    status = invocation = None
+    if isinstance(result, requests.Response):
+        status, invocation = result.status_code, _invocation_for(lab, result)
+        code, message = errors.api_error(result)
+    message = None if message is None else name_ids(message, named, aliases)
     after = _newest_decision(lab, key)
     fresh = after is not None and (before is None or after.sequence != before.sequence)
     explanation = reason = None
     decision = after if fresh else None
     if decision is not None:
-        explanation = name_ids(explain(decision), named)
-        reason = name_ids(short_reason(decision), named)
+        explanation = name_ids(explain(decision), named, aliases)
+        reason = name_ids(short_reason(decision), named, aliases)
+    elif invocation is not None:
+        explanation = name_ids(explain_invocation(invocation), named, aliases)
+        reason = name_ids(invocation_reason(invocation), named, aliases)
     elif code is not None:
         reason = _aws_reason(message or "")
     else:
         reason = f"allowed ({OFFLINE_ONLY})" if lab.backend == AWS else "allowed"
-    allowed = code not in DENIAL_CODES
-    return Outcome(principal.name, operation, allowed, code, message, explanation, reason, decision)
+    allowed = result.ok if isinstance(result, requests.Response) else code not in DENIAL_CODES
+    return Outcome(
+        principal.name, operation, allowed, code, message, explanation, reason, decision, status, invocation
+    )
 
 
 @dataclass
@@ -211,6 +326,7 @@ class Matrix:
     roles: dict[str, str]  # principal name -> the role its credentials act as
     outcomes: dict[tuple[str, str], Outcome]
     backend: str
+    aliases: dict[str, str] = field(default_factory=dict)  # other ids printed as names (an API's id)
 
     def outcome(self, principal: str, operation: str) -> Outcome:
         return self.outcomes[(principal, operation)]
@@ -219,7 +335,8 @@ class Matrix:
         """This matrix with the rows `newer` has (some principals, the same columns) replaced."""
         outcomes = dict(self.outcomes)
         outcomes.update(newer.outcomes)
-        return Matrix(self.principals, self.operations, {**self.roles, **newer.roles}, outcomes, self.backend)
+        roles = {**self.roles, **newer.roles}
+        return Matrix(self.principals, self.operations, roles, outcomes, self.backend, self.aliases)
 
     def pattern(self) -> dict[str, str]:
         """Principal → its row as ✓/✗ marks, in column order (for tests and quick looks)."""
@@ -244,6 +361,8 @@ class Matrix:
                 outcome = self.outcome(principal.name, operation)
                 mark = ALLOWED if outcome.allowed else DENIED
                 said = f"{outcome.code}: {outcome.reason}" if outcome.code else outcome.reason
+                if outcome.status is not None:
+                    said = f"{outcome.status} {said}"
                 print(f"  {mark} {operation:<{width}}  {said}")
         if self.backend == AWS:
             print(f"\nReal AWS: {OFFLINE_ONLY}; run the notebook offline to see each statement.")
@@ -252,8 +371,9 @@ class Matrix:
         """The full why of one cell: AWS's error, then the offline AWS's explanation."""
         outcome = self.outcome(principal, operation)
         print(f"{principal}, {operation}: " + ("allowed" if outcome.allowed else "denied"))
+        status = f"HTTP {outcome.status} " if outcome.status is not None else ""
         if outcome.code:
-            print(f"AWS said: {outcome.code}: {outcome.message}")
+            print(f"AWS said: {status}{outcome.code}: {outcome.message}")
         print(outcome.explanation or f"({OFFLINE_ONLY}.)")
 
 
@@ -292,6 +412,35 @@ def _client(lab: Lab, principal: Principal, service: str) -> Any:
     return _clients[key]
 
 
+def run_calls(
+    lab: Lab,
+    principals: Sequence[Principal],
+    calls: Calls,
+    named: Sequence[Principal] = (),
+    aliases: Mapping[str, str] | None = None,
+) -> Matrix:
+    """Make every call `calls(principal)` names, as every principal: boto3 calls with the
+    principal's own clients, HTTP requests to an API as the principal (with its token, or signed
+    with its credentials), in the order given.
+
+    Identity ids and `sub`s of `principals` and of `named` (others the calls mention), and the ids
+    in `aliases` ({id: name}), print as names.
+    """
+    outcomes: dict[tuple[str, str], Outcome] = {}
+    roles: dict[str, str] = {}
+    labels: list[str] = []
+    for principal in principals:
+        caller = _client(lab, principal, "sts").get_caller_identity()["Arn"]
+        roles[principal.name] = caller.split("/")[1]  # arn:aws:sts::<account>:assumed-role/<role>/<session>
+        made = calls(principal)
+        labels = labels or list(made)
+        for label, call in made.items():
+            outcomes[(principal.name, label)] = attempt(
+                lab, principal, label, call, [*principals, *named], aliases
+            )
+    return Matrix(list(principals), labels, roles, outcomes, lab.backend, dict(aliases or {}))
+
+
 def run_matrix(
     lab: Lab, principals: Sequence[Principal], operations: Operations, named: Sequence[Principal] = ()
 ) -> Matrix:
@@ -299,24 +448,51 @@ def run_matrix(
 
     Identity ids of `principals` and of `named` (others the calls mention) print as names.
     """
-    outcomes: dict[tuple[str, str], Outcome] = {}
-    roles: dict[str, str] = {}
-    labels: list[str] = []
-    for principal in principals:
+
+    def calls(principal: Principal) -> Mapping[str, Callable[[], Any]]:
         s3, dynamodb = _client(lab, principal, "s3"), _client(lab, principal, "dynamodb")
-        caller = _client(lab, principal, "sts").get_caller_identity()["Arn"]
-        roles[principal.name] = caller.split("/")[1]  # arn:aws:sts::<account>:assumed-role/<role>/<session>
-        calls = operations(s3, dynamodb, principal.identity_id)
-        labels = labels or list(calls)
-        for label, call in calls.items():
-            outcomes[(principal.name, label)] = attempt(lab, principal, label, call, [*principals, *named])
-    return Matrix(list(principals), labels, roles, outcomes, lab.backend)
+        return operations(s3, dynamodb, principal.identity_id)
+
+    return run_calls(lab, principals, calls, named)
 
 
-def why(lab: Lab, principal: Principal, named: Sequence[Principal] = ()) -> None:
+def why_api(
+    lab: Lab,
+    response: requests.Response,
+    named: Sequence[Principal] = (),
+    aliases: Mapping[str, str] | None = None,
+) -> None:
+    """Print the offline AWS's record of what API Gateway did with the request that got `response`:
+    the route, the authorizer's decision and reason, and what happened next."""
+    record = _invocation_for(lab, response)
+    if record is not None:
+        print(name_ids(explain_invocation(record), named, aliases))
+    elif lab.backend == AWS:
+        print(
+            "(On AWS, API Gateway writes this to CloudWatch Logs when the stage's execution logging is on; "
+            "the offline lab keeps its own record.)"
+        )
+    else:
+        print("(API Gateway routed this request to no API: it kept no record.)")
+
+
+def why(
+    lab: Lab, principal: Principal, named: Sequence[Principal] = (), aliases: Mapping[str, str] | None = None
+) -> None:
     """Print the offline AWS's explanation of `principal`'s most recent call."""
     decision = _newest_decision(lab, principal.credentials["AccessKeyId"])
     if decision is None:
         print(f"({OFFLINE_ONLY}.)")
         return
-    print(name_ids(explain(decision), [principal, *named]))
+    print(name_ids(explain(decision), [principal, *named], aliases))
+
+
+def reason(
+    lab: Lab, principal: Principal, named: Sequence[Principal] = (), aliases: Mapping[str, str] | None = None
+) -> str:
+    """The one-line reason of `principal`'s most recent IAM decision (`short_reason`): the statement
+    that decided, or the nearest one naming the action and what it needed, or that none names it."""
+    decision = _newest_decision(lab, principal.credentials["AccessKeyId"])
+    if decision is None:
+        return f"({OFFLINE_ONLY}.)"
+    return name_ids(short_reason(decision), [principal, *named], aliases)

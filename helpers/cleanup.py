@@ -16,9 +16,11 @@ Order matters: identity pools first (they point at the user pool and the roles),
 in a user pool but is worth seeing by name (its domain, identity providers and resource servers:
 they have no tags of their own, so they are the course's when their user pool is; the domain must go
 first, Cognito refuses to delete a pool that has one), then user pools (users, groups and app
-clients go with the pool), roles (inline policies deleted, attached ones detached first: IAM refuses to
-delete a role that has any), the course's own managed policies, IAM OIDC providers, buckets (every
-object version and delete marker first: S3 refuses to delete a bucket that isn't empty), tables.
+clients go with the pool), API Gateway REST APIs (their stages, authorizers and methods go with
+them), Lambda functions (their permissions go with them), roles (inline policies deleted, attached
+ones detached first: IAM refuses to delete a role that has any; a function's execution role is one
+of them), the course's own managed policies, IAM OIDC providers, buckets (every object version and
+delete marker first: S3 refuses to delete a bucket that isn't empty), tables.
 """
 
 from __future__ import annotations
@@ -30,15 +32,30 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from helpers import show
+from helpers import retry, show
 from helpers.lab import COURSE, NAME_PREFIX, Lab
 
-IDENTITY_POOL, DOMAIN, IDP, RESOURCE_SERVER, USER_POOL, ROLE, POLICY, OIDC_PROVIDER, BUCKET, TABLE = (
+(
+    IDENTITY_POOL,
+    DOMAIN,
+    IDP,
+    RESOURCE_SERVER,
+    USER_POOL,
+    REST_API,
+    FUNCTION,
+    ROLE,
+    POLICY,
+    OIDC_PROVIDER,
+    BUCKET,
+    TABLE,
+) = (
     "identity pool",
     "user pool domain",
     "identity provider",
     "resource server",
     "user pool",
+    "REST API",
+    "Lambda function",
     "IAM role",
     "IAM policy",
     "IAM OIDC provider",
@@ -46,7 +63,7 @@ IDENTITY_POOL, DOMAIN, IDP, RESOURCE_SERVER, USER_POOL, ROLE, POLICY, OIDC_PROVI
     "table",
 )
 # What AWS answers when the thing is already gone.
-_GONE = {"ResourceNotFoundException", "NoSuchEntity", "NoSuchBucket", "404"}
+_GONE = {"ResourceNotFoundException", "NotFoundException", "NoSuchEntity", "NoSuchBucket", "404"}
 
 
 @dataclass(frozen=True)
@@ -150,6 +167,29 @@ def _parts_of(idp: Any, pool_id: str, pool_name: str) -> Candidates:
             yield Resource(RESOURCE_SERVER, identifier, identifier, pool_name, pool_id), tags
 
 
+def _rest_apis(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
+    # GetRestApis answers each API with its tags: nothing more to read.
+    for page in lab.client("apigateway").get_paginator("get_rest_apis").paginate():
+        for api in page["items"]:
+            if everything or scope.named(api["name"]):
+                yield Resource(REST_API, api["name"], api["id"]), dict(api.get("tags") or {})
+
+
+def _functions(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
+    lam = lab.client("lambda")
+    for page in lam.get_paginator("list_functions").paginate():
+        for function in page["Functions"]:
+            name = function["FunctionName"]
+            if everything or scope.named(name):
+                tags = _tags(partial(_function_tags, lam, function["FunctionArn"]))
+                if tags is not None:
+                    yield Resource(FUNCTION, name, name), tags
+
+
+def _function_tags(lam: Any, arn: str) -> dict[str, str]:
+    return dict(lam.list_tags(Resource=arn).get("Tags", {}))
+
+
 def _roles(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
     iam = lab.client("iam")
     for page in iam.get_paginator("list_roles").paginate():
@@ -216,6 +256,8 @@ _FINDERS: tuple[Callable[[Lab, _Scope, bool], Candidates], ...] = (
     _identity_pools,
     _user_pool_parts,
     _user_pools,
+    _rest_apis,
+    _functions,
     _roles,
     _policies,
     _oidc_providers,
@@ -345,6 +387,18 @@ def _remove(lab: Lab, resource: Resource) -> None:
         lab.client("cognito-idp").delete_resource_server(UserPoolId=resource.pool_id, Identifier=resource.id)
     elif resource.kind == USER_POOL:
         _remove_user_pool(lab.client("cognito-idp"), resource.id)
+    elif resource.kind == REST_API:
+        # DeleteRestApi: one request every 30 seconds per account, not adjustable (API Gateway
+        # Developer Guide, "Amazon API Gateway quotas"); botocore's standard retries may not wait
+        # that long when learners share an account, so throttling is waited out here too.
+        apigateway = lab.client("apigateway")
+        retry.call(
+            lambda: apigateway.delete_rest_api(restApiId=resource.id),
+            what=f"Deleting REST API {resource.name} (API Gateway deletes one every 30 s per account)",
+            retry_on={"TooManyRequestsException"},
+        )
+    elif resource.kind == FUNCTION:
+        lab.client("lambda").delete_function(FunctionName=resource.id)
     elif resource.kind == ROLE:
         _remove_role(lab.client("iam"), resource.id)
     elif resource.kind == POLICY:

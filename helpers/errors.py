@@ -3,17 +3,22 @@
 "Break it on purpose" cells run the real call inside `with errors.expected(...):`. The error is
 caught and printed as the code and message AWS sent (or PyJWT's, for a token check), followed by
 the sentence from `EXPLANATIONS`, so "Run All" never stops and nothing is hidden.
+
+A request to an API Gateway invoke URL raises nothing: it gets an HTTP answer. `answered(response)`
+prints it the same way: the status, API Gateway's error type (`x-amzn-ErrorType`) and message, and
+the sentence for that error type.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import jwt
 import pycognito.exceptions
+import requests
 from botocore.exceptions import ClientError
 
 from helpers.lab import LabError
@@ -207,6 +212,51 @@ EXPLANATIONS = (
         "IAM won't let a role trust every identity pool: add the condition "
         "StringEquals cognito-identity.amazonaws.com:aud = your identity pool's id.",
     ),
+    # API Gateway's answers at an invoke URL (the code is its x-amzn-ErrorType)
+    Explanation(
+        "UnauthorizedException",
+        "The incoming token has expired",
+        "The token's exp has passed: refresh it (InitiateAuth, REFRESH_TOKEN_AUTH) and send the new one.",
+    ),
+    Explanation(
+        "UnauthorizedException",
+        "",
+        "The Cognito authorizer refused the token: a method without authorization scopes takes a valid "
+        "ID token, a method with scopes an access token that carries one of them, from the authorizer's "
+        "user pool; send that token in Authorization.",
+    ),
+    Explanation(
+        "MissingAuthenticationTokenException",
+        "",
+        "API Gateway found no SigV4 signature, or no such method: sign an AWS_IAM method's request with "
+        "AWS credentials for the service execute-api, and check the method and path are in the "
+        "deployed stage (both get this answer).",
+    ),
+    Explanation(
+        "IncompleteSignatureException",
+        "",
+        "This AWS_IAM method wants a SigV4 signature in Authorization, not a token: sign the request with "
+        "AWS credentials, or give the method a Cognito authorizer.",
+    ),
+    Explanation(
+        "InvalidSignatureException",
+        "",
+        "The signature doesn't match the request: sign with the caller's own secret key, for the service "
+        "execute-api and this region, over the exact host, path and query you send.",
+    ),
+    Explanation(
+        "AccessDeniedException",
+        "execute-api:Invoke",
+        "IAM refused: no policy of the caller's role allows execute-api:Invoke on this method's ARN "
+        "(.../<stage>/<METHOD>/<path>); allow it in the role the caller's credentials act as.",
+    ),
+    Explanation(
+        "InternalServerErrorException",
+        "",
+        "API Gateway got no answer from the function: Lambda refused to let it invoke the function "
+        "(add_permission for apigateway.amazonaws.com with this API's source ARN), or the function "
+        "failed or answered in the wrong shape; the execution log (offline: the lab's) says which.",
+    ),
     # IAM decisions and temporary credentials
     Explanation(
         "AccessDenied",
@@ -322,6 +372,49 @@ def describe(error: BaseException) -> str:
 
 
 EXPECTED_ERRORS = (ClientError, jwt.PyJWTError, pycognito.exceptions.WarrantException, LabError)
+
+
+def api_error(response: requests.Response) -> tuple[str | None, str | None]:
+    """An API's refusal: API Gateway's error type (`x-amzn-ErrorType`, else `HTTP <status>`) and its
+    message (`{"message": ...}`, or `{"Message": ...}` from IAM); (None, None) for a 2xx answer."""
+    if response.ok:
+        return None, None
+    code = (response.headers.get("x-amzn-ErrorType") or "").split(":")[0] or f"HTTP {response.status_code}"
+    try:
+        body = response.json()
+    except ValueError:
+        return code, response.text[:200]
+    if isinstance(body, dict):
+        said = body.get("message", body.get("Message"))
+        return code, "null" if said is None else str(said)
+    return code, response.text[:200]
+
+
+def _sentence(code: str, message: str) -> str:
+    for explanation in EXPLANATIONS:
+        if explanation.code == code and re.search(explanation.pattern, message):
+            return explanation.sentence
+    return _FALLBACK
+
+
+def answered(
+    response: requests.Response, expected: int | None = None, rename: Callable[[str], str] | None = None
+) -> None:
+    """Print an API's answer as a break-it cell does: the status, API Gateway's error type and message,
+    and one sentence on what went wrong and what to try (or that it succeeded).
+
+    `expected` is the status the lesson expects; another one is said out loud. `rename` rewrites the
+    message before it is printed (ids as names).
+    """
+    code, message = api_error(response)
+    if message is not None and rename is not None:
+        message = rename(message)
+    if code is None:
+        print(f"AWS: HTTP {response.status_code}: the call succeeded.")
+    else:
+        print(f"AWS: HTTP {response.status_code} {code}: {message}\nWhy: {_sentence(code, message or '')}")
+    if expected is not None and response.status_code != expected:
+        print(f"(This lesson expected HTTP {expected}.)")
 
 
 @contextmanager

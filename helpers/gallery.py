@@ -15,15 +15,19 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 import requests
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from helpers import identitypool, managedlogin, oautherrors, show, storage, teams, userpool
+from helpers import errors, identitypool, managedlogin, oautherrors, policies, show, storage, teams, userpool
 from helpers.identitypool import AUTHENTICATED, UNAUTHENTICATED
 from helpers.lab import Lab
 
@@ -232,8 +236,78 @@ MISTAKES = (
         "use `GetCredentialsForIdentity`, or set `AllowClassicFlow: True`",
         "09_enhanced_vs_basic_flow",
     ),
+    # API Gateway (notebook 11): the code is API Gateway's x-amzn-ErrorType, the message its body's.
+    Mistake(
+        "access-token-for-id-token",
+        "send the access token to a method whose Cognito authorizer lists no scopes",
+        "UnauthorizedException",
+        "^Unauthorized$",
+        "without authorization scopes a Cognito authorizer takes an ID token",
+        "send the ID token (or give the method the scopes your access tokens carry)",
+        "11_api_gateway",
+    ),
+    Mistake(
+        "id-token-for-access-token",
+        "send the ID token to a method with authorization scopes",
+        "UnauthorizedException",
+        "^Unauthorized$",
+        "with scopes the authorizer takes an access token that carries one of them; an ID token has none",
+        "send the access token",
+        "11_api_gateway",
+    ),
+    Mistake(
+        "missing-scope",
+        "call a method that wants `notes/export` with an access token from an SRP sign-in",
+        "UnauthorizedException",
+        "^Unauthorized$",
+        "a sign-in through the user pools API gives `aws.cognito.signin.user.admin` only; custom scopes "
+        "come from a resource server, through the OAuth 2.0 endpoints",
+        "request the scope from the authorization server (managed login), or list a scope the token has",
+        "11_api_gateway",
+    ),
+    Mistake(
+        "unsigned-iam-call",
+        "call an `AWS_IAM` method without a SigV4 signature",
+        "MissingAuthenticationTokenException",
+        "Missing Authentication Token",
+        "an `AWS_IAM` method wants a request signed for `execute-api`; a path that doesn't exist gets the "
+        "same answer",
+        "sign with the caller's AWS credentials (botocore's `SigV4Auth`, service `execute-api`)",
+        "11_api_gateway",
+    ),
+    Mistake(
+        "no-execute-api-invoke",
+        "sign the call with credentials whose role has no `execute-api:Invoke`",
+        "AccessDeniedException",
+        "not authorized to perform: execute-api:Invoke",
+        "IAM checks `execute-api:Invoke` on the method's ARN against the caller's role",
+        "allow `execute-api:Invoke` on "
+        "`arn:aws:execute-api:<region>:<account>:<api id>/<stage>/<METHOD>/<path>` in that role",
+        "11_api_gateway",
+    ),
+    Mistake(
+        "no-lambda-permission",
+        "point a method at a function whose policy doesn't let API Gateway invoke it for that method",
+        "InternalServerErrorException",
+        "Internal server error",
+        "Lambda refuses API Gateway without a statement for `apigateway.amazonaws.com` and the method's "
+        'source ARN; the client sees a 500, the execution log "Invalid permissions on Lambda function"',
+        "`AddPermission` for `apigateway.amazonaws.com` with `SourceArn` "
+        "`arn:aws:execute-api:...:<api id>/*/GET/<path>`",
+        "11_api_gateway",
+    ),
+    Mistake(
+        "trusts-user-supplied-id",
+        "a function takes whose notes to return from `?owner=` instead of the token's claims",
+        None,
+        "",
+        "the authorizer says who is calling, not whose data: any signed-in user sets `?owner=` to "
+        "someone else's id (OWASP API1:2023, broken object level authorization)",
+        "take the owner from `requestContext.authorizer.claims` (or `.identity`) and refuse any other",
+        "11_api_gateway",
+    ),
     # Managed login's OAuth 2.0 endpoints answer over HTTP: the code is the OAuth error code, the
-    # pattern is searched in the answer as `oautherrors.describe` prints it (Gallery.answer).
+    # pattern is searched in the answer as `oautherrors.describe` prints it (Gallery.oauth_answered).
     Mistake(
         "oauth-wrong-verifier",
         "redeem a code with another `code_verifier` than the one whose hash was the challenge",
@@ -330,7 +404,7 @@ class Gallery:
             print(f"No error: the call succeeded. (The gallery expected {mistake.code}.)")
         _print_cause_and_fix(mistake)
 
-    def answer(self, key: str, response: requests.Response) -> None:
+    def oauth_answered(self, key: str, response: requests.Response) -> None:
         """Record managed login's HTTP answer to mistake `key` (an OAuth 2.0 error, not a boto3
         one): print it, the cause and the fix, and keep it for the table."""
         mistake = _BY_KEY[key]
@@ -340,6 +414,21 @@ class Gallery:
         print(f"AWS: {self.said[key]}")
         if (code, bool(re.search(mistake.pattern, described))) != (mistake.code, True):
             print(f"(The gallery expected {mistake.code} matching {mistake.pattern!r}.)")
+        _print_cause_and_fix(mistake)
+
+    def api_answered(self, key: str, response: requests.Response) -> None:
+        """Record and print an API's answer to mistake `key` (an HTTP answer raises nothing): the
+        status, API Gateway's error type and message, then the cause and the fix."""
+        mistake = _BY_KEY[key]
+        code, message = errors.api_error(response)
+        if code is None:
+            self.said[key] = f"no error: HTTP {response.status_code}"
+            print(f"No error: HTTP {response.status_code}. (The gallery expected {mistake.code}.)")
+        else:
+            self.said[key] = f"HTTP {response.status_code} {code}: {self.named(message or '')}"
+            print(f"AWS: {self.said[key]}")
+            if (code, bool(re.search(mistake.pattern, message or ""))) != (mistake.code, True):
+                print(f"(The gallery expected {mistake.code} saying {mistake.pattern!r}.)")
         _print_cause_and_fix(mistake)
 
     def observe(self, key: str, what_happened: str) -> None:
@@ -750,3 +839,153 @@ def ensure_gallery_login(lab: Lab, setup: GallerySetup) -> GalleryLogin:
     )
     print(f"Using {', '.join(notes)}, app client {LOGIN_CLIENT} ({note}).")
     return GalleryLogin(managedlogin.domain_host(lab, prefix), client_id)
+
+
+# --- the gallery's API: notebook 11's mistakes --------------------------------------------------------
+
+API, FUNCTION, FUNCTION_ROLE, STAGE = "gallery-api", "gallery-notes", "gallery-function-role", "prod"
+# Row 26's mistake, kept on purpose: whose notes comes from the query string, not from the claims.
+# (The function reads no table: what it would read is the lesson.)
+TRUSTING_HANDLER = """
+import json
+
+
+def handler(event, context):
+    claims = event["requestContext"]["authorizer"]["claims"]
+    owner = (event.get("queryStringParameters") or {}).get("owner") or claims["sub"]  # the mistake
+    return {"statusCode": 200, "body": json.dumps({"notes of": owner})}
+"""
+
+
+@dataclass(frozen=True)
+class GalleryApi:
+    """`cognito-lab-gallery-api`, deployed to `prod`: its methods are made once by `ensure_gallery_api`.
+
+    `GET /notes` (Cognito authorizer, an ID token) and `GET /unpermitted` (the same) run the function;
+    `GET /my/notes` (scope `aws.cognito.signin.user.admin`), `GET /export` (scope `notes/export`) and
+    `GET /iam/notes` (`AWS_IAM`) answer from a mock integration, since only the authorizer's answer
+    matters. The function's permission names `GET /notes` only.
+    """
+
+    lab: Lab
+    api_id: str
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> requests.Response:
+        """GET `path` of the stage at the invoke URL (notebook 11's `call`)."""
+        url, routing = self.lab.invoke_url(self.api_id, f"/{STAGE}{path}")
+        return requests.get(url, headers={**routing, **(headers or {})}, timeout=30)
+
+    def signed(self, path: str, credentials: dict[str, Any]) -> dict[str, str]:
+        """SigV4 headers for GET `path` with identity pool credentials (notebook 11's `signed`)."""
+        host = f"{self.api_id}.execute-api.{self.lab.region}.amazonaws.com"
+        request = AWSRequest(method="GET", url=f"https://{host}/{STAGE}{path}")
+        key = Credentials(credentials["AccessKeyId"], credentials["SecretKey"], credentials["SessionToken"])
+        SigV4Auth(key, "execute-api", self.lab.region).add_auth(request)
+        return dict(request.headers)
+
+
+def _zipped(source: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("notes.py", date_time=(2020, 1, 1, 0, 0, 0)), source)
+    return buffer.getvalue()
+
+
+def _ensure_function(lab: Lab) -> str:
+    """The gallery's function (the trusting handler) and its role, which needs no permissions."""
+    role_arn, role_note = identitypool.ensure_role(lab, FUNCTION_ROLE, policies.function_trust())
+    found = lab.find_function(lab.name(FUNCTION))
+    if found is not None:
+        return found
+    if role_note != "found":
+        identitypool.wait_for_iam(lab)  # real AWS: Lambda refuses a role IAM hasn't spread yet
+    lam = lab.client("lambda")
+    arn = str(
+        lam.create_function(
+            FunctionName=lab.name(FUNCTION),
+            Runtime="python3.12",
+            Role=role_arn,
+            Handler="notes.handler",
+            Code={"ZipFile": _zipped(TRUSTING_HANDLER)},
+            Tags=lab.tags,
+        )["FunctionArn"]
+    )
+    lam.get_waiter("function_active_v2").wait(FunctionName=lab.name(FUNCTION))
+    return arn
+
+
+def _build_api(lab: Lab, user_pool_id: str, function_arn: str) -> str:
+    """Notebook 11's calls, quietly: the REST API, its Cognito authorizer and methods, deployed."""
+    apigateway = lab.client("apigateway")
+    api_id = str(apigateway.create_rest_api(name=lab.name(API), tags=lab.tags)["id"])
+    root_id = apigateway.get_resources(restApiId=api_id)["items"][0]["id"]
+    authorizer_id = apigateway.create_authorizer(
+        restApiId=api_id,
+        name="gallery-users",
+        type="COGNITO_USER_POOLS",
+        providerARNs=[f"arn:aws:cognito-idp:{lab.region}:{lab.account_id}:userpool/{user_pool_id}"],
+        identitySource="method.request.header.Authorization",
+    )["id"]
+
+    ids = {"": root_id}  # path -> resource id, made as the methods need them
+
+    def method(path: str, authorization: str, scopes: tuple[str, ...] = (), function: bool = False) -> None:
+        parts = path.strip("/").split("/")
+        for depth in range(1, len(parts) + 1):
+            here, parent = "/".join(parts[:depth]), "/".join(parts[: depth - 1])
+            if here not in ids:
+                part = parts[depth - 1]
+                ids[here] = apigateway.create_resource(restApiId=api_id, parentId=ids[parent], pathPart=part)[
+                    "id"
+                ]
+        resource = ids["/".join(parts)]
+        extra: dict[str, Any] = (
+            {"authorizerId": authorizer_id} if authorization == "COGNITO_USER_POOLS" else {}
+        )
+        if scopes:
+            extra["authorizationScopes"] = list(scopes)
+        where = {"restApiId": api_id, "resourceId": resource, "httpMethod": "GET"}
+        apigateway.put_method(**where, authorizationType=authorization, **extra)
+        if function:
+            uri = (
+                f"arn:aws:apigateway:{lab.region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
+            )
+            apigateway.put_integration(**where, type="AWS_PROXY", integrationHttpMethod="POST", uri=uri)
+            return
+        apigateway.put_integration(
+            **where, type="MOCK", requestTemplates={"application/json": '{"statusCode": 200}'}
+        )
+        apigateway.put_method_response(**where, statusCode="200")
+        apigateway.put_integration_response(
+            **where, statusCode="200", responseTemplates={"application/json": '{"notes": []}'}
+        )
+
+    method("/notes", "COGNITO_USER_POOLS", function=True)
+    method("/unpermitted", "COGNITO_USER_POOLS", function=True)
+    method("/my/notes", "COGNITO_USER_POOLS", ("aws.cognito.signin.user.admin",))
+    method("/export", "COGNITO_USER_POOLS", ("notes/export",))
+    method("/iam/notes", "AWS_IAM")
+    apigateway.create_deployment(restApiId=api_id, stageName=STAGE)
+    return api_id
+
+
+def ensure_gallery_api(lab: Lab, setup: GallerySetup) -> GalleryApi:
+    """Find or create the gallery's API, function and the function's role (`cognito-lab-gallery…`),
+    with notebook 11's calls; prints one line."""
+    function_arn = _ensure_function(lab)
+    found = lab.find_rest_api(lab.name(API))
+    api_id = found or _build_api(lab, setup.user_pool_id, function_arn)
+    try:  # GET /notes only: GET /unpermitted is row 25's mistake
+        lab.client("lambda").add_permission(
+            FunctionName=function_arn,
+            StatementId=f"apigateway-{api_id}",
+            Action="lambda:InvokeFunction",
+            Principal="apigateway.amazonaws.com",
+            SourceArn=f"arn:aws:execute-api:{lab.region}:{lab.account_id}:{api_id}/*/GET/notes",
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ResourceConflictException":  # there already
+            raise
+    note = "found" if found else "created"
+    print(f"Using REST API {lab.name(API)} ({note}), function {lab.name(FUNCTION)}, stage {STAGE}.")
+    return GalleryApi(lab, api_id)

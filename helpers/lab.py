@@ -323,6 +323,22 @@ class Lab:
         base = f"{self.endpoint_url}/{user_pool_id}" if self.endpoint_url else self.issuer(user_pool_id)
         return f"{base}/.well-known/jwks.json"
 
+    # --- API Gateway invoke URLs ---------------------------------------------------------------------
+
+    def invoke_url(self, api_id: str, path: str) -> tuple[str, dict[str, str]]:
+        """Where a request to an API's invoke URL goes, and the headers that name the API.
+
+        `path` starts with the stage: `/prod/notes`. In the kernel and on AWS this is the invoke URL
+        itself, `https://{api_id}.execute-api.{region}.amazonaws.com/prod/notes` (offline, the
+        kernel answers it; nothing leaves the machine); at an endpoint (a shared one, or the real-AWS
+        path's test endpoint) it is the endpoint's address with the invoke URL's host in `Host`, as
+        any HTTP client can send it. A SigV4 signature is made for the invoke URL's host either way.
+        """
+        host = f"{api_id}.execute-api.{self.region}.amazonaws.com"
+        if self.endpoint_url is not None:
+            return f"{self.endpoint_url}{path}", {"Host": host}
+        return f"https://{host}{path}", {}
+
     # --- what AWS delivers outside the API: email, time -------------------------------------------
 
     def _lab_route(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -434,6 +450,22 @@ class Lab:
                 return None
             raise LabError(f"Bucket {name!r} exists but isn't yours: pick another name.") from None
         return name
+
+    def find_rest_api(self, name: str) -> str | None:
+        """The id of the API Gateway REST API called `name` (names aren't unique there: the first)."""
+        for page in self.client("apigateway").get_paginator("get_rest_apis").paginate():
+            for api in page["items"]:
+                if api["name"] == name:
+                    return str(api["id"])
+        return None
+
+    def find_function(self, name: str) -> str | None:
+        """The ARN of the Lambda function called `name`."""
+        lam = self.client("lambda")
+        try:
+            return str(lam.get_function(FunctionName=name)["Configuration"]["FunctionArn"])
+        except lam.exceptions.ResourceNotFoundException:
+            return None
 
     def find_table(self, name: str) -> str | None:
         """The ARN of the DynamoDB table called `name`."""

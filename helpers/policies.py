@@ -143,6 +143,63 @@ def department_role_policy(bucket: str) -> dict[str, Any]:
     }
 
 
+# --- notebook 11: a function with its own role, and an API the identity pool may call ------------
+
+
+def function_trust() -> dict[str, Any]:
+    """The execution role's trust policy: Lambda may assume it for the function (Lambda Developer
+    Guide, "Defining Lambda function permissions with an execution role": the trust policy "must
+    specify the Lambda service principal (lambda.amazonaws.com) as a trusted service")."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+
+
+def notes_function_policy(table_arn: str) -> dict[str, Any]:
+    """What the notes function may do: query the whole table. Everyone's notes: the function's code,
+    not IAM, keeps each caller to their own (notebook 11, route a)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "QueryEveryonesNotes",
+                "Effect": "Allow",
+                "Action": "dynamodb:Query",
+                "Resource": table_arn,
+            }
+        ],
+    }
+
+
+def api_caller_policy(method_arn: str, table_arn: str) -> dict[str, Any]:
+    """What notebook 11's signed-in role may do: call one API method signed with its credentials
+    (route b), and read its own notes straight from the table (route c)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                # arn:aws:execute-api:<region>:<account>:<api id>/<stage>/<METHOD>/<path> (API Gateway
+                # Developer Guide, "Control access for invoking an API").
+                "Sid": "InvokeNotesApi",
+                "Effect": "Allow",
+                "Action": "execute-api:Invoke",
+                "Resource": method_arn,
+            },
+            {
+                # The items whose partition key is the caller's identity id, as in notebook 04.
+                "Sid": "OwnNotes",
+                "Effect": "Allow",
+                "Action": ["dynamodb:GetItem", "dynamodb:Query"],
+                "Resource": table_arn,
+                "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [IDENTITY_ID]}},
+            },
+        ],
+    }
+
+
 # --- what AWS adds for guests: the scope-down ----------------------------------------------------
 
 # In the enhanced flow Cognito passes two session policies when it asks STS for a guest's

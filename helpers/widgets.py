@@ -89,21 +89,29 @@ def cell_story(matrix: access.Matrix, principal: str, operation: str) -> CellSto
     _, mark, word = _STYLE[outcome.allowed]
     heading = f"{principal} · {operation}: {mark} {word}"
     explanation = outcome.explanation or f"({access.OFFLINE_ONLY}.)"
-    decision = outcome.decision
+    decision, record = outcome.decision, outcome.invocation
     if decision is not None:
-        asked = access.name_ids(f"{decision.action} on {decision.resource}", matrix.principals)
+        asked = f"{decision.action} on {decision.resource}"
+    elif record is not None:  # an API call: the request as API Gateway routed it
+        asked = f"{record['method']} {record['path']} of API {record['api_id']}"
     else:
         asked = f"the call {operation!r}"
+    asked = access.name_ids(asked, matrix.principals, matrix.aliases)
     request = f"Request: {principal} (role {role}, identity {who.placeholder}) asked for {asked}."
+    status = f"HTTP {outcome.status} " if outcome.status is not None else ""
     if outcome.code:
-        aws_said = f"AWS answered: {outcome.code}: {outcome.message}"
+        aws_said = f"AWS answered: {status}{outcome.code}: {outcome.message}"
     else:
-        aws_said = "AWS answered: OK (the call was allowed and succeeded)."
-    statements = _statements_text(decision, matrix.principals)
+        aws_said = f"AWS answered: {status or ''}OK (the call was allowed and succeeded)."
+    statements = _statements_text(decision, matrix.principals, matrix.aliases)
     return CellStory(heading, request, statements, aws_said, explanation)
 
 
-def _statements_text(decision: DecisionRecord | None, everyone: Sequence[access.Principal]) -> str:
+def _statements_text(
+    decision: DecisionRecord | None,
+    everyone: Sequence[access.Principal],
+    aliases: Mapping[str, str] | None = None,
+) -> str:
     """The statements that decided (or came nearest), as IAM saw them: variables filled in."""
     if decision is None:
         return ""
@@ -120,7 +128,7 @@ def _statements_text(decision: DecisionRecord | None, everyone: Sequence[access.
     for statement in shown:
         filled = "".join(f", with {name} = {value}" for name, value in statement.variables.items())
         text = f"{statement.label}{filled}:\n{json.dumps(statement.statement, indent=2)}"
-        parts.append(access.name_ids(text, everyone))
+        parts.append(access.name_ids(text, everyone, aliases))
     return f"{title}:\n" + "\n".join(parts)
 
 

@@ -1134,9 +1134,13 @@ def test_the_invocation_log_says_why(stack: Stack, invocation_log: Any) -> None:
     to configuration error: Invalid permissions on Lambda function", observed serverless/
     serverless#1913). AWS writes these to CloudWatch only when execution logging is on; the lab's
     log is offline-only (in-process `recent_invocations()`, at the endpoint `GET /_lab/invocations`).
+    A record carries the ids API Gateway sent back (`x-amzn-RequestId`, `x-amz-apigw-id`), so a
+    client finds the record of its own request.
     """
-    stack.call(stack.rest_id, "/prod/unpermitted")
+    response = stack.call(stack.rest_id, "/prod/unpermitted")
     record = invocation_log.newest()
+    assert record["request_id"] == response.headers["x-amzn-RequestId"]
+    assert record["extended_request_id"] == response.headers["x-amz-apigw-id"]
     assert (record["status"], record["route"]) == (500, "GET /unpermitted")
     assert record["reason"].startswith("Execution failed due to configuration error: Invalid permissions")
     stack.call(

@@ -590,6 +590,40 @@ def test_new_code_runs_at_the_next_invocation(functions: Functions) -> None:
     assert functions.invoke(name, {})["Body"] == "second"
 
 
+def test_a_statement_id_already_in_the_functions_policy_is_a_conflict(functions: Functions) -> None:
+    """AddPermission with a StatementId the function's policy already has: ResourceConflictException
+    (409), "The statement id (<id>) provided already exists. Please provide a new statement id, or
+    remove the existing statement."; the policy keeps its one statement, and after RemovePermission
+    the id can be used again.
+
+    Lambda API AddPermission (Errors: ResourceConflictException, 409); the message as deployment
+    tools match it in the error they catch ("The statement id (.*?) provided already
+    exists..."), UNCONFIRMED by an AWS page.
+    """
+    name = functions.create("def handler(event, context):\n    return 'ok'\n")
+    permission = {
+        "FunctionName": name,
+        "StatementId": "apigateway-notes",
+        "Action": "lambda:InvokeFunction",
+        "Principal": "apigateway.amazonaws.com",
+        "SourceArn": f"arn:aws:execute-api:{functions.aws.region}:{ACCOUNT}:abcdef1234/*/GET/*",
+    }
+    functions.lam.add_permission(**permission)
+    with pytest.raises(ClientError) as again:
+        functions.lam.add_permission(**permission)
+    error = again.value.response
+    assert error["Error"]["Code"] == "ResourceConflictException"
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 409
+    assert error["Error"]["Message"] == (
+        "The statement id (apigateway-notes) provided already exists. Please provide a new statement id, "
+        "or remove the existing statement."
+    )
+    policy = json.loads(functions.lam.get_policy(FunctionName=name)["Policy"])
+    assert [statement["Sid"] for statement in policy["Statement"]] == ["apigateway-notes"]
+    functions.lam.remove_permission(FunctionName=name, StatementId="apigateway-notes")
+    functions.lam.add_permission(**permission)
+
+
 def test_asynchronous_and_dry_run_invocations_answer_at_once(functions: Functions, reporter: str) -> None:
     """`InvocationType=Event` is accepted with 202 and no payload; `DryRun` checks and answers 204.
 

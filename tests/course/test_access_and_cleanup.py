@@ -9,16 +9,22 @@ and be safe to run twice.
 from __future__ import annotations
 
 import ast
+import io
 import json
+import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import nbformat
 import pytest
+import requests
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from helpers import access, cleanup, identitypool, lab, policies, quiz, storage, tokens, userpool
+from helpers import access, cleanup, identitypool, lab, policies, quiz, storage, tokens, userpool, widgets
 from helpers.lab import Lab
 from helpers.offline import iam, server
 from helpers.offline.iam import decisions
@@ -450,6 +456,147 @@ def test_cleanup_leaves_what_lacks_the_prefix_or_the_tags(offline: Lab) -> None:
         "cognito-lab-theirs",
     }
     assert {b["Name"] for b in s3.list_buckets()["Buckets"]} == {"not-the-course", "cognito-lab-untagged"}
+
+
+def test_cleanup_removes_the_courses_apis_and_functions_and_leaves_others(offline: Lab) -> None:
+    """REST APIs and Lambda functions are the course's by prefix and tags, like everything else; a
+    function's execution role is an IAM role like the others."""
+    apigateway, lam, iam_client = (
+        offline.client("apigateway"),
+        offline.client("lambda"),
+        offline.client("iam"),
+    )
+    for name, tags in (
+        ("cognito-lab-notes-api", offline.tags),
+        ("cognito-lab-untagged-api", {}),
+        ("theirs", offline.tags),
+    ):
+        apigateway.create_rest_api(name=name, tags=tags)
+    role = iam_client.create_role(
+        RoleName="cognito-lab-notes-function-role",
+        AssumeRolePolicyDocument=json.dumps(policies.function_trust()),
+        Tags=offline.tag_list(),
+    )["Role"]["Arn"]
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("notes.py", "def handler(event, context):\n    return 1\n")
+    for name, tags in (("cognito-lab-notes-function", offline.tags), ("cognito-lab-untagged", {})):
+        lam.create_function(
+            FunctionName=name,
+            Runtime="python3.12",
+            Role=role,
+            Handler="notes.handler",
+            Code={"ZipFile": package.getvalue()},
+            Tags=tags,
+        )
+    assert _names(cleanup.remove_course_resources(offline)) == [
+        ("REST API", "cognito-lab-notes-api"),
+        ("Lambda function", "cognito-lab-notes-function"),
+        ("IAM role", "cognito-lab-notes-function-role"),
+    ]
+    assert {api["name"] for api in apigateway.get_rest_apis()["items"]} == {
+        "cognito-lab-untagged-api",
+        "theirs",
+    }
+    assert [f["FunctionName"] for f in lam.list_functions()["Functions"]] == ["cognito-lab-untagged"]
+    assert {(r.kind, r.name) for r in cleanup.find_leftovers(offline)} == {
+        ("REST API", "cognito-lab-untagged-api"),
+        ("REST API", "theirs"),
+        ("Lambda function", "cognito-lab-untagged"),
+    }
+
+
+# --- an API's invoke URL as a column of the table ----------------------------------------------------
+
+
+def test_an_api_column_is_allowed_or_refused_with_the_authorizers_or_iams_reason(offline: Lab) -> None:
+    """A call that returns an HTTP response is a column like any other: 2xx allowed; a refusal's
+    reason from the invocation log when an authorizer decided, from IAM's decision record when IAM
+    did (a signed request); ids named by `aliases`; the grid's story says what was asked."""
+    setup = identitypool.ensure_identity_pool_with_roles(offline)
+    user = userpool.ensure_signed_in_user(offline, "alice").user
+    pool = setup.identity_pool_id
+    guest = access.Principal("guest", *identitypool.credentials_for(offline, pool, None))
+    tokens_of_alice = {"id": user.id_token, "access": user.access_token}
+    alice = access.Principal(
+        "Alice", *identitypool.credentials_for(offline, pool, user.id_token), tokens_of_alice
+    )
+    apigateway = offline.client("apigateway")
+    api_id = apigateway.create_rest_api(name=offline.name("columns"))["id"]
+    root = apigateway.get_resources(restApiId=api_id)["items"][0]["id"]
+    authorizer = apigateway.create_authorizer(
+        restApiId=api_id,
+        name="users",
+        type="COGNITO_USER_POOLS",
+        providerARNs=[
+            f"arn:aws:cognito-idp:{offline.region}:{offline.account_id}:userpool/{setup.user_pool_id}"
+        ],
+        identitySource="method.request.header.Authorization",
+    )["id"]
+    for part, kind in (("notes", "COGNITO_USER_POOLS"), ("signed", "AWS_IAM")):
+        where = {
+            "restApiId": api_id,
+            "resourceId": apigateway.create_resource(restApiId=api_id, parentId=root, pathPart=part)["id"],
+            "httpMethod": "GET",
+        }
+        extra = {"authorizerId": authorizer} if kind == "COGNITO_USER_POOLS" else {}
+        apigateway.put_method(**where, authorizationType=kind, **extra)
+        apigateway.put_integration(
+            **where, type="MOCK", requestTemplates={"application/json": '{"statusCode": 200}'}
+        )
+        apigateway.put_integration_response(
+            **where, statusCode="200", responseTemplates={"application/json": "{}"}
+        )
+    apigateway.create_deployment(restApiId=api_id, stageName="prod")
+    invoke = f"arn:aws:execute-api:{offline.region}:{offline.account_id}:{api_id}/prod/GET/signed"
+    statement = {"Sid": "InvokeSigned", "Effect": "Allow", "Action": "execute-api:Invoke", "Resource": invoke}
+    offline.client("iam").put_role_policy(
+        RoleName=setup.signed_in_role_name,
+        PolicyName="invoke",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [statement]}),
+    )
+
+    def get(path: str, headers: dict[str, str]) -> requests.Response:
+        url, routing = offline.invoke_url(api_id, f"/prod{path}")
+        return requests.get(url, headers={**routing, **headers}, timeout=30)
+
+    def signed(path: str, credentials: dict[str, Any]) -> dict[str, str]:
+        request = AWSRequest(
+            method="GET", url=f"https://{api_id}.execute-api.{offline.region}.amazonaws.com/prod{path}"
+        )
+        key = Credentials(credentials["AccessKeyId"], credentials["SecretKey"], credentials["SessionToken"])
+        SigV4Auth(key, "execute-api", offline.region).add_auth(request)
+        return dict(request.headers)
+
+    def calls(person: access.Principal) -> dict[str, Any]:
+        token = {"Authorization": person.tokens["id"]} if "id" in person.tokens else {}
+        return {
+            "token": lambda: get("/notes", token),
+            "signed": lambda: get("/signed", signed("/signed", dict(person.credentials))),
+        }
+
+    matrix = access.run_calls(offline, [guest, alice], calls, aliases={api_id: "<api>"})
+    assert matrix.pattern() == {"guest": "✗✗", "Alice": "✓✓"}
+    refused = matrix.outcome("guest", "token")
+    assert (refused.status, refused.code, refused.message) == (401, "UnauthorizedException", "Unauthorized")
+    assert refused.reason == (
+        "the Cognito authorizer refused: no token in the identity source method.request.header.Authorization"
+    )
+    assert refused.decision is None and refused.invocation is not None
+    by_iam = matrix.outcome("guest", "signed")
+    assert (by_iam.status, by_iam.code) == (403, "AccessDeniedException")
+    assert by_iam.decision is not None and by_iam.decision.action == "execute-api:Invoke"
+    assert by_iam.reason == "no statement allows execute-api:Invoke on <api>/prod/GET/signed"
+    assert "<api>" in (by_iam.message or "") and api_id not in (by_iam.message or "")
+    assert matrix.outcome("Alice", "signed").reason == "allowed by 'InvokeSigned'"
+    assert matrix.outcome("Alice", "token").reason.startswith(
+        f"allowed by the Cognito authorizer: a valid id token of user pool {setup.user_pool_id}"
+    )
+    story = widgets.cell_story(matrix, "guest", "token")
+    assert story.request.endswith("asked for GET /prod/notes of API <api>.")
+    assert story.aws_said == "AWS answered: HTTP 401 UnauthorizedException: Unauthorized"
+    assert story.explanation.startswith("API Gateway: GET /prod/notes -> stage prod, GET /notes: 401")
+    assert widgets.cell_story(matrix, "Alice", "token").aws_said.startswith("AWS answered: HTTP 200 OK")
 
 
 # --- the local endpoint ------------------------------------------------------------------------------

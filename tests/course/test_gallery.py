@@ -13,7 +13,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from helpers import gallery
+from helpers import gallery, tokens, userpool
 from helpers.lab import Lab
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +39,7 @@ def test_catalogue_keys_are_unique_and_each_row_names_an_existing_notebook() -> 
 
 
 def test_the_notebook_makes_every_mistake_of_the_catalogue_exactly_once() -> None:
-    made = re.findall(r'book\.(?:expect|observe|answer)\("([a-z-]+)"', _code_source())
+    made = re.findall(r'book\.(?:expect|observe|api_answered|oauth_answered)\("([a-z-]+)"', _code_source())
     assert sorted(made) == sorted(KEYS)
 
 
@@ -58,6 +58,10 @@ def test_row_numbers_the_notebook_text_names_are_the_catalogue_s() -> None:
         17,
     )
     assert row["access-token-in-logins"] == 6
+    # Section 8 names the API mistakes that share a message, and the one without an error.
+    api_rows = ("access-token-for-id-token", "id-token-for-access-token", "missing-scope")
+    assert [row[key] for key in api_rows] == [20, 21, 22]
+    assert row["trusts-user-supplied-id"] == 26
 
 
 def test_stored_table_has_every_row_made_and_marks_unconfirmed_wording() -> None:
@@ -117,6 +121,36 @@ def test_expect_says_so_when_aws_answers_otherwise_or_not_at_all(capsys: pytest.
     )
 
 
+def _answer(status: int, body: bytes, error_type: str | None) -> requests.Response:
+    response = requests.Response()
+    response.status_code, response._content = status, body
+    if error_type:
+        response.headers["x-amzn-ErrorType"] = error_type
+    return response
+
+
+def test_answered_records_api_gateways_status_type_and_message(capsys: pytest.CaptureFixture[str]) -> None:
+    book = gallery.Gallery()
+    book.name("a1b2c3d4e5", "<api id>")
+    message = (
+        b'{"Message": "User: x is not authorized to perform: execute-api:Invoke on resource: a1b2c3d4e5"}'
+    )
+    book.api_answered("no-execute-api-invoke", _answer(403, message, "AccessDeniedException"))
+    said = (
+        "HTTP 403 AccessDeniedException: "
+        "User: x is not authorized to perform: execute-api:Invoke on resource: <api id>"
+    )
+    assert book.said["no-execute-api-invoke"] == said
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"AWS: {said}\nWhy: IAM checks") and "expected" not in printed
+    book.api_answered(
+        "unsigned-iam-call", _answer(401, b'{"message":"Unauthorized"}', "UnauthorizedException")
+    )
+    assert "(The gallery expected MissingAuthenticationTokenException" in capsys.readouterr().out
+    book.api_answered("missing-scope", _answer(200, b"{}", None))
+    assert book.said["missing-scope"] == "no error: HTTP 200"
+
+
 def test_expect_lets_a_bug_through() -> None:
     book = gallery.Gallery()
     with pytest.raises(KeyError), book.expect("wrong-password"):
@@ -151,6 +185,36 @@ def test_which_finds_every_row_a_message_could_be() -> None:
 
 
 # --- the gallery's resources, offline ---------------------------------------------------------------
+
+
+def test_the_gallery_api_gives_each_api_mistake_its_answer_and_is_found_again(
+    offline: Lab, capsys: pytest.CaptureFixture[str]
+) -> None:
+    setup = gallery.ensure_gallery(offline)
+    api = gallery.ensure_gallery_api(offline, setup)
+    assert "cognito-lab-gallery-api (created)" in capsys.readouterr().out
+    assert gallery.ensure_gallery_api(offline, setup) == api
+    assert "cognito-lab-gallery-api (found)" in capsys.readouterr().out
+    alice = userpool.cognito(offline, setup.user_pool_id, setup.clients[gallery.WEB], "alice")
+    alice.authenticate(password=userpool.PASSWORDS["alice"])
+    answers = {
+        "ID token, no scopes": api.get("/notes", {"Authorization": alice.id_token}),
+        "access token, no scopes": api.get("/notes", {"Authorization": alice.access_token}),
+        "access token, its scope": api.get("/my/notes", {"Authorization": alice.access_token}),
+        "access token, a custom scope": api.get("/export", {"Authorization": alice.access_token}),
+        "unsigned IAM": api.get("/iam/notes"),
+        "no permission": api.get("/unpermitted", {"Authorization": alice.id_token}),
+    }
+    assert {what: response.status_code for what, response in answers.items()} == {
+        "ID token, no scopes": 200,
+        "access token, no scopes": 401,
+        "access token, its scope": 200,
+        "access token, a custom scope": 401,
+        "unsigned IAM": 403,
+        "no permission": 500,
+    }
+    sub = tokens.claims(alice.id_token)["sub"]
+    assert answers["ID token, no scopes"].json() == {"notes of": sub}
 
 
 def test_ensure_gallery_builds_each_pool_for_its_mistake_and_finds_it_again(
@@ -218,12 +282,12 @@ def _http(status: int, body: bytes = b"", location: str | None = None) -> reques
 def test_answer_records_managed_logins_http_answer_named(capsys: pytest.CaptureFixture[str]) -> None:
     book = gallery.Gallery()
     book.name("pools-lab-gallery.auth.us-east-1.amazoncognito.com", "<gallery domain>")
-    book.answer("oauth-reused-code", _http(400, b'{"error": "invalid_grant"}'))
+    book.oauth_answered("oauth-reused-code", _http(400, b'{"error": "invalid_grant"}'))
     assert book.said["oauth-reused-code"] == 'invalid_grant: HTTP 400 {"error": "invalid_grant"}'
     printed = capsys.readouterr().out.splitlines()
     assert printed[1].startswith("Why: a code works once") and printed[2].startswith("Fix: keep the tokens")
     page = "https://pools-lab-gallery.auth.us-east-1.amazoncognito.com/error?error=invalid_scope&client_id=c"
-    book.answer("oauth-disallowed-scope", _http(302, location=page))
+    book.oauth_answered("oauth-disallowed-scope", _http(302, location=page))
     assert book.said["oauth-disallowed-scope"] == (
         "invalid_scope: HTTP 302 to the domain's error page: "
         "https://<gallery domain>/error?error=invalid_scope&client_id=c"
@@ -234,7 +298,7 @@ def test_answer_records_managed_logins_http_answer_named(capsys: pytest.CaptureF
 def test_answer_says_so_when_the_domain_answers_otherwise(capsys: pytest.CaptureFixture[str]) -> None:
     book = gallery.Gallery()
     back = "https://notes.example.com/callback?code=abc&state=xyz"
-    book.answer("oauth-unregistered-redirect", _http(302, location=back))
+    book.oauth_answered("oauth-unregistered-redirect", _http(302, location=back))
     assert book.said["oauth-unregistered-redirect"].startswith("no error: HTTP 302 back to the app")
     assert "(The gallery expected redirect_mismatch" in capsys.readouterr().out
 

@@ -556,6 +556,7 @@ def _taught_policies() -> dict[str, dict[str, Any]]:
     samples = {
         "bucket": "cognito-lab-notes",
         "table_arn": f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/cognito-lab-notes",
+        "method_arn": f"arn:aws:execute-api:us-east-1:{ACCOUNT}:a1b2c3d4e5/prod/GET/iam/notes",
     }
     taught = {
         name: function(**{p: samples[p] for p in inspect.signature(function).parameters})
@@ -571,6 +572,7 @@ def _taught_policies() -> dict[str, dict[str, Any]]:
             "us-east-1:pool", identitypool.UNAUTHENTICATED
         ),
         "tag_session_trust_policy": teams.tag_session_trust_policy("us-east-1:pool"),
+        "function_trust": policies.function_trust(),
     }
     for name, trust in trusts.items():
         taught[name] = {**trust, "Statement": [{**s, "Resource": SAMPLE_ROLE} for s in trust["Statement"]]}
@@ -579,7 +581,7 @@ def _taught_policies() -> dict[str, dict[str, Any]]:
 
 def test_every_policy_the_course_teaches_and_the_runner_policy_pass_the_linter() -> None:
     taught = _taught_policies()
-    assert {"signed_in_role_policy", "guest_role_policy"} <= set(taught)
+    assert {"signed_in_role_policy", "guest_role_policy", "api_caller_policy"} <= set(taught)
     taught["runner_policy.json"] = RUNNER_POLICY
     findings = {}
     for name, document in taught.items():
@@ -613,11 +615,17 @@ def test_the_runner_policy_scopes_roles_buckets_and_tables_to_the_course() -> No
     scoped = {s["Sid"]: s["Resource"] for s in RUNNER_POLICY["Statement"]}
     assert (
         scoped["CourseRolesOnly"]
-        == scoped["PassCourseRolesToIdentityPoolsOnly"]
+        == scoped["PassCourseRolesToIdentityPoolsAndLambdaOnly"]
         == "arn:aws:iam::*:role/cognito-lab-*"
     )
     assert scoped["CourseBucketsOnly"] == "arn:aws:s3:::cognito-lab-*"
     assert scoped["CourseTablesOnly"] == "arn:aws:dynamodb:*:*:table/cognito-lab-*"
+    assert scoped["CourseFunctionsOnly"] == "arn:aws:lambda:*:*:function:cognito-lab-*"
+    passing = next(s for s in RUNNER_POLICY["Statement"] if s["Action"] == "iam:PassRole")
+    assert passing["Condition"]["StringEquals"]["iam:PassedToService"] == [
+        "cognito-identity.amazonaws.com",
+        "lambda.amazonaws.com",
+    ]
     everywhere = {a for s in RUNNER_POLICY["Statement"] if s["Resource"] == "*" for a in s["Action"]}
     assert not any(a.startswith("iam:") and not a.startswith("iam:List") for a in everywhere)
     assert not any(

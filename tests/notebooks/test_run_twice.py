@@ -29,11 +29,12 @@ from notebook_runner import checked_text, is_checked, notebook_paths, run_twice_
 from helpers import lab
 from helpers.offline import server
 
-# Part 2 straight after part 1's first notebooks, 12 after the notebooks it builds on (01, 03, 08),
-# 05 (which removes everything) last.
-SHARED_ORDER = ("00", "01", "06", "02", "07", "03", "08", "12", "04", "09", "10", "05")
+# Part 2 straight after part 1's first notebooks, 11 (part 3) before most of part 1, 12 after the
+# notebooks it builds on (01, 03, 08), 05 (which removes everything) last.
+SHARED_ORDER = ("00", "01", "11", "06", "02", "07", "03", "08", "12", "04", "09", "10", "05")
 # 05's clean-up, run after parts 2 and 3 on the shared AWS, removes more than its stored output (a
-# fresh kernel holds only part 1's resources): their pools, roles, bucket, OIDC provider and domains.
+# fresh kernel holds only part 1's resources): their own pools, roles, bucket, OIDC provider,
+# domains, APIs, functions and table too.
 CLEANUP = ("05_recap_and_cleanup.ipynb", "removed = cleanup.remove_course_resources(lab)")
 LATER_PARTS = (
     "identity pool     | cognito-lab-groups ",
@@ -56,6 +57,17 @@ LATER_PARTS = (
     "user pool domain  | pools-lab-notes ",
     "user pool domain  | pools-lab-gallery ",
     "IAM role          | cognito-lab-notes-app-role ",
+    "REST API          | cognito-lab-gallery-api ",
+    "Lambda function   | cognito-lab-gallery-notes ",
+    "IAM role          | cognito-lab-gallery-function-role ",
+    # notebook 11's
+    "identity pool     | cognito-lab-api ",
+    "REST API          | cognito-lab-notes-api ",
+    "Lambda function   | cognito-lab-notes-function ",
+    "Lambda function   | cognito-lab-notes-support ",
+    "IAM role          | cognito-lab-notes-function-role ",
+    "IAM role          | cognito-lab-api-user-role ",
+    "table             | cognito-lab-api-notes ",
 )
 
 

@@ -59,7 +59,8 @@ class InvocationRecord:
     error_type: str | None  # the gateway response's code (REST) or type (HTTP), None on success
     reason: str  # why, as the execution log would say it
     authorization: dict[str, Any] = field(default_factory=dict)
-    request_id: str = ""
+    request_id: str = ""  # REST APIs send it back as x-amzn-RequestId
+    extended_request_id: str = ""  # x-amz-apigw-id (REST), apigw-requestid (HTTP APIs)
     at: float = 0.0
     sequence: int = 0
 
@@ -170,6 +171,7 @@ def _remember(
         reason=reason,
         authorization=invocation.authorization.to_dict() if invocation else {},
         request_id=invocation.request_id if invocation else "",
+        extended_request_id=invocation.extended_request_id if invocation else "",
         at=clock.now(),
         sequence=next(_sequence),
     )

@@ -100,7 +100,7 @@ def authorize(response: Any, iam_request_cls: type, resource: str = "*") -> None
     if operation == "GetCallerIdentity":  # AWS answers it whatever the policies say
         return
 
-    action = requestkeys.action(service, operation)
+    action = requestkeys.action(service, operation, getattr(response, "method", ""))
     for target, keys in requestkeys.resources_and_keys(
         response, service, operation, resource, scope[1], account_id
     ):

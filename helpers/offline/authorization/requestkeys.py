@@ -10,7 +10,9 @@ Sources: S3 User Guide "Amazon S3 condition key examples" / walkthrough1
 parameter is empty); DynamoDB Developer Guide "Using IAM policy conditions
 for fine-grained access control" (`dynamodb:LeadingKeys`, `Attributes`,
 `Select`; LeadingKeys is not defined for Scan); Service Authorization Reference
-(the IAM action behind each API operation); IAM User Guide
+(the IAM action behind each API operation; API Gateway's management API is authorized by HTTP verb
+on the request's path, "Actions, resources, and condition keys for Amazon API Gateway Management";
+Lambda's function actions on the function's ARN, "... for AWS Lambda"); IAM User Guide
 reference_policies_condition-keys (the global keys `aws:CurrentTime`, `aws:EpochTime`,
 `aws:SecureTransport`, `aws:RequestedRegion`).
 """
@@ -22,7 +24,7 @@ import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 from .. import clock
 
@@ -37,6 +39,7 @@ _IAM_ACTION_NAMES = {
     ("s3", "ListObjectVersions"): "ListBucketVersions",
     ("s3", "ListBuckets"): "ListAllMyBuckets",
     ("s3", "DeleteObjects"): "DeleteObject",
+    ("lambda", "Invoke"): "InvokeFunction",
 }
 
 
@@ -48,8 +51,16 @@ def operation(response: Any, service: str) -> str:
     return str(action[0] if isinstance(action, list) else action)
 
 
-def action(service: str, operation: str) -> str:
-    """The IAM action AWS authorizes for `operation`, e.g. `s3:ListBucket` for ListObjectsV2."""
+def action(service: str, operation: str, method: str = "") -> str:
+    """The IAM action AWS authorizes for `operation`, e.g. `s3:ListBucket` for ListObjectsV2.
+
+    API Gateway's management API (`apigateway` and `apigatewayv2`, which both sign as
+    `apigateway`) has one action per HTTP verb: CreateRestApi is `apigateway:POST`, PutMethod
+    `apigateway:PUT` (Service Authorization Reference, Amazon API Gateway Management); `method` is
+    the request's.
+    """
+    if service == "apigateway" and method:
+        return f"apigateway:{method.upper()}"
     return f"{service}:{_IAM_ACTION_NAMES.get((service, operation), operation)}"
 
 
@@ -90,6 +101,10 @@ def resources_and_keys(
         yield from _s3(response, operation, resource)
     elif service == "dynamodb":
         yield from _dynamodb(response, operation, region, account_id)
+    elif service == "apigateway":
+        yield _apigateway(response, region), {}
+    elif service == "lambda":
+        yield _lambda(response, operation, region, account_id), {}
     else:
         yield _other(response, service, region, account_id, resource), {}
 
@@ -300,6 +315,45 @@ def _dynamodb(response: Any, operation: str, region: str, account_id: str) -> It
     index = body.get("IndexName") if operation in ("Query", "Scan") else None
     schema = _key_schema(region, account_id, table, index)
     yield _table_arn(region, account_id, table, index), _item_keys(operation, body, schema)
+
+
+# --- API Gateway's management API and Lambda -------------------------------------------
+
+
+def _apigateway(response: Any, region: str) -> str:
+    """`arn:aws:apigateway:{region}::{path}`: the management API's resource is the request's own
+    path, `/restapis` for CreateRestApi, `/restapis/{id}/resources/{id}/methods/GET` for PutMethod
+    (Service Authorization Reference; API Gateway DG security_iam_service-with-iam, whose example
+    allows `arn:aws:apigateway:us-east-1::/restapis` and `.../restapis/??????????`)."""
+    path = unquote(urlparse(response.uri).path) or "/"
+    return f"arn:aws:apigateway:{region}::{path}"
+
+
+# /2015-03-31/functions/{name}/..., /2017-03-31/tags/{arn}: the function the request names.
+_LAMBDA_FUNCTION_PATH = re.compile(r"^/[0-9-]+/functions/(?P<name>[^/]+)")
+_LAMBDA_TAGS_PATH = re.compile(r"^/[0-9-]+/tags/(?P<arn>[^/]+)")
+
+
+def _lambda(response: Any, operation: str, region: str, account_id: str) -> str:
+    """The function's ARN for the function actions (a name, a partial or a full ARN in the path;
+    CreateFunction's name in its body; the tagging actions' ARN), `*` for the others, such as
+    ListFunctions (Service Authorization Reference, AWS Lambda: resource type `function`)."""
+    path = urlparse(response.uri).path
+    tagged = _LAMBDA_TAGS_PATH.match(path)
+    if tagged:
+        return unquote(tagged["arn"])
+    found = _LAMBDA_FUNCTION_PATH.match(path)
+    name = unquote(found["name"]) if found else None
+    if name is None and operation == "CreateFunction":
+        named = _json_body(response).get("FunctionName")
+        name = named if isinstance(named, str) else None
+    if not name:
+        return "*"
+    if name.startswith("arn:"):
+        return name
+    if ":function:" in name:  # a partial ARN: {account}:function:{name}
+        return f"arn:aws:lambda:{region}:{name}"
+    return f"arn:aws:lambda:{region}:{account_id}:function:{name}"
 
 
 # --- everything else ----------------------------------------------------------------

@@ -36,3 +36,9 @@ class ResourceNotFoundException(LambdaError):
     """The function does not exist (API Invoke: 404)."""
 
     status: ClassVar[int] = 404
+
+
+class ResourceConflictException(LambdaError):
+    """The resource already exists, or another operation is in progress (API AddPermission: 409)."""
+
+    status: ClassVar[int] = 409

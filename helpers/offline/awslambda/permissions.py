@@ -20,10 +20,12 @@ function policy's resources are the concrete ARNs AddPermission wrote.
 from __future__ import annotations
 
 import fnmatch
+import json
 from typing import Any
 
 from .. import iam
-from .exceptions import ResourceNotFoundException
+from ..patching import Patches
+from .exceptions import ResourceConflictException, ResourceNotFoundException
 
 INVOKE = "lambda:InvokeFunction"
 # The elements IAM knows; AddPermission may leave others behind (FunctionUrlAuthType, for function
@@ -81,3 +83,28 @@ def may_invoke(
         f"{function.function_name} resource-based policy", {"Version": "2012-10-17", "Statement": statements}
     )
     return iam.evaluate_trust(policy, request)
+
+
+def _unique_statement_ids(original: Any) -> Any:
+    """AddPermission refuses a statement id the policy already has, as AWS does: "The statement id
+    (<id>) provided already exists. Please provide a new statement id, or remove the existing
+    statement." (ResourceConflictException, 409; the message as published AWS answers quote it, and
+    as deployment tools match it to treat the permission as present). moto appends a duplicate,
+    which leaves a policy IAM would not accept."""
+
+    def add_statement(policy: Any, raw: str, qualifier: str | None = None) -> Any:
+        wanted = json.loads(raw).get("StatementId")
+        if any(statement.get("Sid") == wanted for statement in policy.statements):
+            raise ResourceConflictException(
+                f"The statement id ({wanted}) provided already exists. Please provide a new statement id, "
+                "or remove the existing statement."
+            )
+        return original(policy, raw, qualifier)
+
+    return add_statement
+
+
+def install(patches: Patches) -> None:
+    from moto.awslambda.policy import Policy
+
+    patches.wrap(Policy, "add_statement", _unique_statement_ids)

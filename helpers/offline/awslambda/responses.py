@@ -193,3 +193,4 @@ def install(patches: Patches) -> None:
     patches.replace(LambdaFunction, "invoke", invoke)
     patches.wrap(LambdaBackend, "create_function", _checking_create)
     patches.wrap(LambdaBackend, "update_function_configuration", _checking_update)
+    permissions.install(patches)
