@@ -31,9 +31,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import requests
-import requests.adapters
 
 from helpers.lab import AWS, Lab, LabError
+from helpers.offline import webclient as offline_web
 
 DOMAIN_PREFIX = "pools-lab"  # not "cognito-lab": AWS reserves "cognito" in domain prefixes
 _RESERVED = re.compile(r"aws|amazon|cognito")
@@ -118,30 +118,10 @@ def _normal(value: Any) -> Any:
 # --- a browser-like HTTP client for the lab's AWS ---------------------------------------------------
 
 
-class _ToTheEndpoint(requests.adapters.HTTPAdapter):
-    """Sends `https://<host>/...` to a local endpoint with `Host: <host>`, as a request to that host
-    would arrive there; the response keeps the real URL, so cookies and redirects stay AWS's."""
-
-    def __init__(self, endpoint_url: str) -> None:
-        super().__init__()
-        self._endpoint = endpoint_url
-
-    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
-        parts = urlsplit(request.url or "")
-        sent = request.copy()
-        sent.url = f"{self._endpoint}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
-        sent.headers["Host"] = parts.netloc
-        response = super().send(sent, *args, **kwargs)
-        response.url, response.request = request.url or "", request
-        return response
-
-
 def web(lab: Lab) -> requests.Session:
-    """A new browser-like session (its own cookies) whose `https://` requests reach the lab's AWS."""
-    session = requests.Session()
-    if lab.endpoint_url is not None:  # a shared offline endpoint, or the aws path's 127.0.0.1 endpoint
-        session.mount("https://", _ToTheEndpoint(lab.endpoint_url))
-    return session
+    """A new browser-like session (its own cookies) whose `https://` requests reach the lab's AWS
+    (a shared offline endpoint, or the aws path's 127.0.0.1 endpoint, under their own Host)."""
+    return offline_web.session_for(lab.endpoint_url)
 
 
 # --- the sign-in page's form ------------------------------------------------------------------------

@@ -31,6 +31,7 @@ _PUBLIC = {
     "ADMIN_ACCESS_KEY_ID": "engine",
     "ADMIN_SECRET_ACCESS_KEY": "engine",
     "serve": "server",
+    "webclient": "webclient",
     "botocore_session": "botocoredata",
     "Server": "server",
     # what AWS delivers outside its APIs, and the lab's handles on time and IAM's delay

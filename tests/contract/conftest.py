@@ -15,17 +15,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 from urllib.request import Request, urlopen
 
 import boto3
 import pycognito
 import pytest
 import requests
-import requests.adapters
 from botocore.exceptions import ClientError
 
-from helpers.offline import clock, engine, recent_invocations, server
+from helpers.offline import clock, engine, recent_invocations, server, webclient
 from helpers.offline.authorization import recent_decisions
 from helpers.offline.iam.decisions import DecisionRecord
 
@@ -407,24 +405,6 @@ def build(aws: Aws) -> Iterator[Build]:
 # --- the web: browser-like sessions for pages at AWS hosts ----------------------------------------
 
 
-class _ToTheEndpoint(requests.adapters.HTTPAdapter):
-    """Sends `https://<host>/...` to the local endpoint with `Host: <host>`, as a request to that
-    host would arrive; the response keeps the real URL, so cookies and redirects stay AWS's."""
-
-    def __init__(self, endpoint_url: str) -> None:
-        super().__init__()
-        self._endpoint = endpoint_url
-
-    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
-        parts = urlsplit(request.url or "")
-        sent = request.copy()
-        sent.url = f"{self._endpoint}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
-        sent.headers["Host"] = parts.netloc
-        response = super().send(sent, *args, **kwargs)
-        response.url, response.request = request.url or "", request
-        return response
-
-
 @pytest.fixture
 def web(aws: Aws) -> Callable[[], requests.Session]:
     """A new browser-like `requests.Session` for the current AWS: in-process, `https://` URLs are
@@ -433,10 +413,6 @@ def web(aws: Aws) -> Callable[[], requests.Session]:
         pytest.skip("these tests drive the offline sign-in page's form; AWS's managed login differs")
 
     def make() -> requests.Session:
-        session = requests.Session()
-        if aws.mode == "server":
-            assert aws.endpoint_url is not None
-            session.mount("https://", _ToTheEndpoint(aws.endpoint_url))
-        return session
+        return webclient.session_for(aws.endpoint_url if aws.mode == "server" else None)
 
     return make
