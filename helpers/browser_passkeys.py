@@ -14,6 +14,8 @@ its authenticator (this computer's screen lock, a phone, a security key) take pa
 On real AWS the page doesn't exist (the notes app is offline only), and a page on localhost could
 not make a passkey for the pool's amazoncognito.com domain anyway: a browser takes only a relying
 party id that is the page's own host or a parent of it. Notebook 13 says so and skips those cells.
+Behind JupyterHub or Binder the page is on the hub's host, not localhost, so the relying party
+`localhost` doesn't fit there either: the browser's part needs JupyterLab on the learner's computer.
 """
 
 from __future__ import annotations

@@ -30,8 +30,8 @@ from helpers import lab
 from helpers.offline import server
 
 # Part 2 straight after part 1's first notebooks, 12 after the notebooks it builds on (01, 03, 08),
-# 05 (which removes everything) last.
-SHARED_ORDER = ("00", "01", "06", "02", "07", "03", "08", "12", "04", "09", "10", "05")
+# 13 (its own pool) after 12, 05 (which removes everything) last.
+SHARED_ORDER = ("00", "01", "06", "02", "07", "03", "08", "12", "13", "04", "09", "10", "05")
 # 05's clean-up, run after parts 2 and 3 on the shared AWS, removes more than its stored output (a
 # fresh kernel holds only part 1's resources): their pools, roles, bucket, OIDC provider and domains.
 CLEANUP = ("05_recap_and_cleanup.ipynb", "removed = cleanup.remove_course_resources(lab)")
@@ -56,6 +56,9 @@ LATER_PARTS = (
     "user pool domain  | pools-lab-notes ",
     "user pool domain  | pools-lab-gallery ",
     "IAM role          | cognito-lab-notes-app-role ",
+    # part 3: notebook 13's passwordless pool, and the gallery's
+    "user pool         | cognito-lab-passwordless ",
+    "user pool         | cognito-lab-gallery-passwordless ",
 )
 
 
