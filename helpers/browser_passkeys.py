@@ -28,8 +28,7 @@ import requests
 
 from helpers import browser
 from helpers.lab import AWS, ENDPOINT, Lab, LabError
-from helpers.offline import passkey_page
-from helpers.offline.notes_app import HOST
+from helpers.offline import notes_app, passkey_page
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ def offer(lab: Lab, kind: str, options: dict[str, Any] | str, text: str) -> Offe
         ceremony = str(reply.json()["ceremony"])
     else:
         ceremony = passkey_page.offer(kind, read)
-    page = f"https://{HOST}/passkey/{ceremony}"
+    page = f"https://{notes_app.HOST}/passkey/{ceremony}"
     return Offered(ceremony, browser.Link(browser.link_for(lab, page), text))
 
 
