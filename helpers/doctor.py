@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from importlib import metadata
 
 MIN_PYTHON = (3, 11)
-# Distribution names of what the notebooks import, and of jupyter-server-proxy, which carries
-# notebook 12's sign-in page from the kernel to the browser.
+# Distribution names of what the notebooks import (notebook 13: fido2's WebAuthn builders, pyotp's
+# codes), and of jupyter-server-proxy, which carries notebooks 12's and 13's pages from the kernel
+# to the browser.
 PACKAGES = (
     "boto3",
     "moto",
@@ -23,6 +24,8 @@ PACKAGES = (
     "requests",
     "jupyterlab",
     "jupyter-server-proxy",
+    "fido2",
+    "pyotp",
 )
 _INSTALL = "install the course: pip install -c constraints.txt -e . (from the repository's root)"
 

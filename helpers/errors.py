@@ -59,6 +59,80 @@ EXPLANATIONS = (
         "Attributes did not conform to the schema",
         "An attribute the pool's Schema marks Required is missing: pass it in UserAttributes.",
     ),
+    # user pools: choice-based sign-in, passkeys and MFA (notebook 13). Before the sign-up codes'
+    # catch-alls below: a sign-in code's answers have their own messages.
+    Explanation(
+        "FeatureUnavailableInTierException",
+        "",
+        "The pool's feature plan (UserPoolTier) doesn't include this: passwordless sign-in, passkeys and "
+        "USER_AUTH need Essentials or Plus; create the pool with ESSENTIALS (the default), or keep a Lite "
+        "pool to passwords.",
+    ),
+    Explanation(
+        "NotAuthorizedException",
+        "session is expired",
+        "The sign-in session, and the code sent with it, lasts the app client's AuthSessionValidity "
+        "(3 minutes here): start a new sign-in for a new code.",
+    ),
+    Explanation(
+        "NotAuthorizedException",
+        "Invalid session for the user",
+        "This sign-in session was answered already (a code signs in once) or isn't this sign-in's: "
+        "start a new sign-in (InitiateAuth) for a new code.",
+    ),
+    Explanation(
+        "CodeMismatchException",
+        "Invalid code received for user",
+        "That code doesn't match: type the code the authenticator app shows now (Cognito takes now, "
+        "30 s either side), or the newest email's; the session stays for another try.",
+    ),
+    Explanation(
+        "ExpiredCodeException",
+        "already been used once",
+        "Each authenticator code works once, so a code someone else saw can't be replayed: wait for the "
+        "app's next code (a new one every 30 s).",
+    ),
+    Explanation(
+        "EnableSoftwareTokenMFAException",
+        "",
+        "The code doesn't come from the new secret: the authenticator app must use the SecretCode "
+        "AssociateSoftwareToken returned (and a clock that is right).",
+    ),
+    Explanation(
+        "NotAuthorizedException",
+        "WebAuthn",
+        "Cognito refused the passkey's answer (the message says which check): it must be signed at an "
+        "origin of the pool's relying party, for this sign-in's challenge, by a passkey the user registered.",
+    ),
+    Explanation(
+        "WebAuthnOriginNotAllowedException",
+        "",
+        "The passkey was made on a page outside the relying party's site: register it from a page on "
+        "the pool's RelyingPartyId (or a subdomain of it).",
+    ),
+    Explanation(
+        "WebAuthnRelyingPartyMismatchException",
+        "",
+        "The passkey was made for another relying party id than the pool's: use the options "
+        "StartWebAuthnRegistration returned, unchanged.",
+    ),
+    Explanation(
+        "WebAuthnChallengeNotFoundException",
+        "",
+        "The registration's challenge expired or was used: call StartWebAuthnRegistration again and "
+        "answer its new challenge.",
+    ),
+    Explanation(
+        "WebAuthnNotEnabledException",
+        "",
+        "The pool doesn't allow passkeys: add WEB_AUTHN to Policies.SignInPolicy.AllowedFirstAuthFactors.",
+    ),
+    Explanation(
+        "WebAuthnConfigurationMissingException",
+        "",
+        "Passkeys need a relying party: give the pool a domain, or a WebAuthnConfiguration "
+        "RelyingPartyId (SetUserPoolMfaConfig).",
+    ),
     Explanation(
         "CodeMismatchException",
         "",

@@ -21,13 +21,26 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+import pyotp
 import requests
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from helpers import errors, identitypool, managedlogin, oautherrors, policies, show, storage, teams, userpool
+from helpers import (
+    authenticator,
+    errors,
+    identitypool,
+    managedlogin,
+    oautherrors,
+    passwordless,
+    policies,
+    show,
+    storage,
+    teams,
+    userpool,
+)
 from helpers.identitypool import AUTHENTICATED, UNAUTHENTICATED
 from helpers.lab import Lab
 
@@ -349,6 +362,68 @@ MISTAKES = (
         "12_managed_login",
         "observed in 2024; the 2023 Developer Guide said such scopes were ignored, UNCONFIRMED today",
     ),
+    # Notebook 13's sign-in: feature plans, emailed codes, passkeys, TOTP MFA (the gallery's own
+    # passwordless pool, `ensure_gallery_passwordless`).
+    Mistake(
+        "lite-passwordless",
+        "create a Lite user pool that allows emailed codes as a first factor",
+        "FeatureUnavailableInTierException",
+        "Passwordless Sign-In",
+        "choice-based sign-in, emailed codes and passkeys need the Essentials plan or higher",
+        "`UserPoolTier` `ESSENTIALS` (the default for new pools), or a Lite pool with `PASSWORD` only",
+        "13_passwordless_and_mfa",
+    ),
+    Mistake(
+        "email-code-twice",
+        "answer an `EMAIL_OTP` challenge again with the code that already signed the user in",
+        "NotAuthorizedException",
+        "Invalid session for the user",
+        "the sign-in's `Session` ended with the right answer, and the code with it",
+        "keep the tokens of the first answer; a new sign-in (`InitiateAuth`) sends a new code",
+        "13_passwordless_and_mfa",
+        "AWS's text for an invalid session; for a session already used UNCONFIRMED",
+    ),
+    Mistake(
+        "email-code-expired",
+        "answer an `EMAIL_OTP` challenge after the app client's `AuthSessionValidity` (3 minutes)",
+        "NotAuthorizedException",
+        "session is expired",
+        "the emailed code lasts as long as the sign-in session",
+        "start a new sign-in for a new code, or give the client a longer `AuthSessionValidity` (up to 15)",
+        "13_passwordless_and_mfa",
+        "observed for MFA codes; that email sign-in codes last the session is UNCONFIRMED",
+    ),
+    Mistake(
+        "passkey-other-origin",
+        "answer a `WEB_AUTHN` challenge with a passkey assertion made at another origin",
+        "NotAuthorizedException",
+        "WebAuthn",
+        "the browser writes the page's origin into the signed client data; Cognito takes only origins "
+        "of the pool's relying party",
+        "use passkeys on the relying party's own site (its `RelyingPartyId`, or a subdomain)",
+        "13_passwordless_and_mfa",
+        "RespondToAuthChallenge documents no WebAuthn error: the code is the lab's reading, the "
+        "text the lab's",
+    ),
+    Mistake(
+        "totp-wrong-code",
+        "answer `SOFTWARE_TOKEN_MFA` with the authenticator's code of a minute and a half ago",
+        "CodeMismatchException",
+        "Invalid code received for user",
+        "Cognito takes the code of now, 30 s either side",
+        "type the code the app shows now; check the device's clock",
+        "13_passwordless_and_mfa",
+    ),
+    Mistake(
+        "totp-reused-code",
+        "answer `SOFTWARE_TOKEN_MFA` with the code that just verified the authenticator",
+        "ExpiredCodeException",
+        "already been used once",
+        "each TOTP code works once, so a code someone saw can't be replayed",
+        "wait for the app's next code (every 30 s)",
+        "13_passwordless_and_mfa",
+        "the message is observed; its code ExpiredCodeException UNCONFIRMED",
+    ),
 )
 _BY_KEY = {mistake.key: mistake for mistake in MISTAKES}
 NOT_RUN = "(not made yet: run its cell above)"
@@ -437,6 +512,13 @@ class Gallery:
         self.said[key] = f"no error: {self.named(what_happened)}"
         print(f"AWS: {self.said[key]}")
         _print_cause_and_fix(mistake)
+
+    def skipped(self, key: str, why: str) -> None:
+        """Record a mistake this run can't make (on real AWS, one that needs the clock moved)."""
+        if key not in _BY_KEY:
+            raise KeyError(key)
+        self.said[key] = f"not made here: {why}"
+        print(f"Skipped: {why}.")
 
     def missing(self) -> list[str]:
         """The mistakes not made yet in this run."""
@@ -989,3 +1071,76 @@ def ensure_gallery_api(lab: Lab, setup: GallerySetup) -> GalleryApi:
     note = "found" if found else "created"
     print(f"Using REST API {lab.name(API)} ({note}), function {lab.name(FUNCTION)}, stage {STAGE}.")
     return GalleryApi(lab, api_id)
+
+
+# --- notebook 13's sign-in in a pool of the gallery's own -------------------------------------------
+
+PASSWORDLESS_POOL = "gallery-passwordless"
+
+
+@dataclass(frozen=True)
+class GalleryPasswordless:
+    """The gallery's pool for notebook 13's mistakes: Essentials, first factors a password, an emailed
+    code and a passkey, TOTP MFA optional; Alice and Bob made afresh on every run."""
+
+    user_pool_id: str
+    client_id: str
+    relying_party: str  # localhost offline, the pool's domain on AWS (passwordless.relying_party)
+    origin: str  # where the gallery's passkeys are made: a page of the relying party
+
+    def sign_in(self, lab: Lab, username: str, **parameters: str) -> dict[str, Any]:
+        """`InitiateAuth` with `USER_AUTH` for `username` (notebook 13 writes it out)."""
+        return lab.client("cognito-idp").initiate_auth(
+            ClientId=self.client_id, AuthFlow="USER_AUTH", AuthParameters={"USERNAME": username, **parameters}
+        )
+
+    def access_token(self, lab: Lab, username: str) -> str:
+        """`username` signs in with the password: an access token."""
+        password = {"PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": userpool.PASSWORDS[username]}
+        return str(self.sign_in(lab, username, **password)["AuthenticationResult"]["AccessToken"])
+
+
+def ensure_gallery_passwordless(lab: Lab) -> GalleryPasswordless:
+    """Find or create the gallery's passwordless pool (notebook 13's settings, named
+    `cognito-lab-gallery-passwordless`), its app client and relying party, TOTP on; make Alice and Bob
+    afresh; prints one line."""
+    pool_id, note = passwordless.ensure_pool(lab, passwordless.pool_request(lab, PASSWORDLESS_POOL))
+    client_id, _ = managedlogin.ensure_app_client(lab, pool_id, passwordless.client_request())
+    for username in ("alice", "bob"):
+        passwordless.fresh_user(lab, pool_id, username)
+    relying_party, rp_note = passwordless.relying_party(lab, pool_id, "gallery-pk")
+    lab.client("cognito-idp").set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        MfaConfiguration="OPTIONAL",
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+        WebAuthnConfiguration={"RelyingPartyId": relying_party, "UserVerification": "preferred"},
+    )
+    origin = "http://localhost:8888" if relying_party == "localhost" else f"https://{relying_party}"
+    made = f"Using user pool {lab.name(PASSWORDLESS_POOL)} ({note}), Alice and Bob made afresh"
+    print(f"{made}, passkeys for {rp_note}.")
+    return GalleryPasswordless(pool_id, client_id, relying_party, origin)
+
+
+def with_a_passkey(
+    lab: Lab, setup: GalleryPasswordless, username: str
+) -> authenticator.SoftwareAuthenticator:
+    """`username` registers a passkey made by a software authenticator at the relying party's
+    origin (notebook 13's section 4, in one step); the authenticator, to sign with."""
+    idp, token = lab.client("cognito-idp"), setup.access_token(lab, username)
+    passkey = authenticator.SoftwareAuthenticator()
+    options = idp.start_web_authn_registration(AccessToken=token)["CredentialCreationOptions"]
+    idp.complete_web_authn_registration(AccessToken=token, Credential=passkey.create(options, setup.origin))
+    return passkey
+
+
+def with_an_authenticator_app(lab: Lab, setup: GalleryPasswordless, username: str) -> tuple[pyotp.TOTP, str]:
+    """`username` sets up TOTP as notebook 13's section 6 does (AssociateSoftwareToken, a code,
+    VerifySoftwareToken, SetUserMFAPreference): the app (a `pyotp.TOTP`) and the code it verified with."""
+    idp, token = lab.client("cognito-idp"), setup.access_token(lab, username)
+    app = pyotp.TOTP(idp.associate_software_token(AccessToken=token)["SecretCode"])
+    code = str(app.at(lab.now()))
+    idp.verify_software_token(AccessToken=token, UserCode=code)
+    idp.set_user_mfa_preference(
+        AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+    return app, code

@@ -54,6 +54,8 @@ _PUBLIC = {
     "standin_idp": "standin_idp",
     # the course's web app that managed login sends users back to (not an AWS service)
     "notes_app": "notes_app",
+    # its passkey page: a browser makes or uses a passkey for the kernel (not an AWS service)
+    "passkey_page": "passkey_page",
     # this process's offline AWS on 127.0.0.1, for browsers (jupyter-server-proxy) and Lambda
     "loopback": "loopback",
 }

@@ -29,6 +29,7 @@ from . import (
     managedlogin,
     motocore,
     notes_app,
+    passkey_page,
     routes,
     standin_idp,
     sts,
@@ -116,6 +117,7 @@ def route_table() -> routes.RouteTable:
             *managedlogin.ROUTES,
             *cognitoidentity.ROUTES,
             *notes_app.ROUTES,
+            *passkey_page.ROUTES,
             *standin_idp.ROUTES,
         )
     )
@@ -151,6 +153,7 @@ def reset() -> None:
                 feature.reset()
         clock.reset()
         notes_app.reset()
+        passkey_page.reset()
 
 
 _admin_environment = {

@@ -290,3 +290,27 @@ def test_email_mfa_needs_ses_and_sends_a_code(idp: Any, new_pool: Callable[..., 
         ChallengeResponses={"USERNAME": "alice", "EMAIL_OTP_CODE": mailbox.latest_code(pool_id, "alice")},
     )
     assert signed_in["AuthenticationResult"]["TokenType"] == "Bearer"
+
+
+def test_a_user_deleted_and_made_again_has_no_authenticator(
+    aws: Any, idp: Any, new_pool: Callable[..., str]
+) -> None:
+    """AdminDeleteUser deletes the user's TOTP authenticator with the user: a new user of the same
+    name signs in with the password alone (MFA OPTIONAL) and has no MFA setting.
+
+    Source: API Reference AdminDeleteUser ("Deletes a user profile in your user pool");
+    SetUserPoolMfaConfig OPTIONAL prompts only users who "have chosen and configured a preferred MFA
+    factor"; GetUser's UserMFASettingList.
+    """
+    pool_id, client_id = _setup(idp, new_pool)
+    _user(idp, pool_id, "alice")
+    _with_totp(aws, idp, client_id, "alice")
+    assert _password(idp, client_id, "alice")["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+
+    idp.admin_delete_user(UserPoolId=pool_id, Username="alice")
+    _user(idp, pool_id, "alice")
+    signed_in = _password(idp, client_id, "alice")
+    assert "AuthenticationResult" in signed_in
+    assert "UserMFASettingList" not in idp.get_user(
+        AccessToken=signed_in["AuthenticationResult"]["AccessToken"]
+    )

@@ -321,3 +321,30 @@ def test_localhost_is_a_relying_party_for_local_development(
     challenge = _passkey_challenge(idp, client_id)
     credential = authenticator.get(challenge["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"], origin)
     assert _answer(idp, client_id, challenge, credential)["AuthenticationResult"]["TokenType"] == "Bearer"
+
+
+def test_a_user_deleted_and_made_again_has_no_passkey(
+    aws: Any, idp: Any, new_pool: Callable[..., str]
+) -> None:
+    """AdminDeleteUser deletes the user's passkeys with the user: a new user of the same name is
+    offered no WEB_AUTHN and lists no credential.
+
+    Source: API Reference AdminDeleteUser ("Deletes a user profile in your user pool") and
+    AdminCreateUser (a new user, with a new sub); InitiateAuth's AvailableChallenges list what the
+    user can answer (botocore InitiateAuthResponse).
+    """
+    pool_id, client_id, origin = _pool(aws, idp, new_pool)
+    _register(idp, _token(idp, client_id), Authenticator(), origin)
+    started = idp.initiate_auth(
+        ClientId=client_id, AuthFlow="USER_AUTH", AuthParameters={"USERNAME": "alice"}
+    )
+    assert "WEB_AUTHN" in started["AvailableChallenges"]
+
+    idp.admin_delete_user(UserPoolId=pool_id, Username="alice")
+    idp.admin_create_user(UserPoolId=pool_id, Username="alice", MessageAction="SUPPRESS")
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="alice", Password=PASSWORD, Permanent=True)
+    started = idp.initiate_auth(
+        ClientId=client_id, AuthFlow="USER_AUTH", AuthParameters={"USERNAME": "alice"}
+    )
+    assert "WEB_AUTHN" not in started["AvailableChallenges"]
+    assert idp.list_web_authn_credentials(AccessToken=_token(idp, client_id))["Credentials"] == []

@@ -317,3 +317,38 @@ def test_gallery_login_signs_alice_in_on_the_page_and_is_found_again(
     assert jwt.decode(tokens["access_token"], options={"verify_signature": False})["scope"] == (
         f"openid {gallery.NOTES_SCOPE}"
     )
+
+
+def test_skipped_records_why_a_mistake_wasnt_made(capsys: pytest.CaptureFixture[str]) -> None:
+    book = gallery.Gallery()
+    book.skipped("email-code-expired", "time can't be moved on real AWS")
+    assert book.said["email-code-expired"] == "not made here: time can't be moved on real AWS"
+    assert capsys.readouterr().out == "Skipped: time can't be moved on real AWS.\n"
+    assert "email-code-expired" not in book.missing()
+    with pytest.raises(KeyError):
+        book.skipped("no-such-mistake", "why")
+
+
+def test_the_passwordless_pool_has_notebook_13s_settings_and_fresh_users(
+    offline: Lab, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = gallery.ensure_gallery_passwordless(offline)
+    assert "cognito-lab-gallery-passwordless (created)" in capsys.readouterr().out
+    idp = offline.client("cognito-idp")
+    pool = idp.describe_user_pool(UserPoolId=first.user_pool_id)["UserPool"]
+    assert (pool["UserPoolTier"], pool["Policies"]["SignInPolicy"]["AllowedFirstAuthFactors"]) == (
+        "ESSENTIALS",
+        ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"],
+    )
+    mfa = idp.get_user_pool_mfa_config(UserPoolId=first.user_pool_id)
+    assert (mfa["MfaConfiguration"], mfa["SoftwareTokenMfaConfiguration"]) == ("OPTIONAL", {"Enabled": True})
+    assert (first.relying_party, first.origin) == ("localhost", "http://localhost:8888")
+    gallery.with_a_passkey(offline, first, "alice")
+    gallery.with_an_authenticator_app(offline, first, "bob")
+    again = gallery.ensure_gallery_passwordless(offline)
+    assert "(found)" in capsys.readouterr().out and again == first
+    # Made afresh: no passkey for Alice, no authenticator for Bob.
+    assert "WEB_AUTHN" not in first.sign_in(offline, "alice")["AvailableChallenges"]
+    assert "AuthenticationResult" in first.sign_in(
+        offline, "bob", PREFERRED_CHALLENGE="PASSWORD", PASSWORD="Bob-Builds-Boats-7"
+    )

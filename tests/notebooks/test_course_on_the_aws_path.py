@@ -15,13 +15,15 @@ runner, including inside break-it cells where a denial would be printed, not rai
 that can't work on AWS (moving the clock, the stand-in OIDC provider) skip or explain instead of
 failing; notebook 08 registers no IAM OIDC provider on a shared account; notebook 12's user pool
 domain gets a prefix of its own (learner and account) and its managed login runs against the
-endpoint acting as AWS; cleanup then audit leaves zero resources, domains included. The stored
+endpoint acting as AWS; notebook 13's passkeys belong to its pool's own domain and its browser page
+skips; cleanup then audit leaves zero resources, domains included. The stored
 notebooks are read into memory and run there, never written.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -158,6 +160,14 @@ def test_every_notebook_runs_on_the_real_aws_path_with_only_the_runner_policy_an
         in printed["12_managed_login.ipynb"]
     )
     assert f"Domain: pools-lab-{SEAT}-notes-{ACCOUNT} | status: ACTIVE" in printed["12_managed_login.ipynb"]
+    # Notebook 13: passkeys for the pool's own domain (the kernel's authenticator runs), the browser's
+    # page skipped (the notes app is offline only), the expired email code waited for, not forced.
+    passwordless = printed["13_passwordless_and_mfa.ipynb"]
+    assert f"Relying party: the pool's domain pools-lab-{SEAT}-passkeys-{ACCOUNT} (created)" in passwordless
+    assert "Signed in with the passkey: ['AccessToken'" in passwordless
+    assert passwordless.count("Skipped on real AWS: the notes app's passkey page is the offline lab's") == 2
+    assert "Real AWS: time can't be moved. Wait 3 minutes" in passwordless
+    assert "Skipped: time can't be moved on real AWS" in printed["10_break_it_gallery.ipynb"]
     # IAM OIDC providers are one per account and URL: thirty learners would share (and delete) one.
     iam = _admin(endpoint.url, "iam")
     assert iam.list_open_id_connect_providers()["OpenIDConnectProviderList"] == []
@@ -169,6 +179,8 @@ def test_every_notebook_runs_on_the_real_aws_path_with_only_the_runner_policy_an
     removed = capsys.readouterr().out
     assert f"cognito-lab-{SEAT}-users" in removed
     assert f"user pool domain | pools-lab-{SEAT}-notes-{ACCOUNT} " in removed
+    assert f"user pool domain | pools-lab-{SEAT}-passkeys-{ACCOUNT} " in removed
+    assert re.search(rf"\| user pool +\| cognito-lab-{SEAT}-passwordless ", removed)
     assert cli.main(["audit"]) == 0
     assert capsys.readouterr().out.endswith(
         f"Nothing left: no resource has the prefix cognito-lab-{SEAT}- or the course's tags.\n"

@@ -30,8 +30,8 @@ from helpers import lab
 from helpers.offline import server
 
 # Part 2 straight after part 1's first notebooks, 11 (part 3) before most of part 1, 12 after the
-# notebooks it builds on (01, 03, 08), 05 (which removes everything) last.
-SHARED_ORDER = ("00", "01", "11", "06", "02", "07", "03", "08", "12", "04", "09", "10", "05")
+# notebooks it builds on (01, 03, 08), 13 (its own pool) after 12, 05 (which removes everything) last.
+SHARED_ORDER = ("00", "01", "11", "06", "02", "07", "03", "08", "12", "13", "04", "09", "10", "05")
 # 05's clean-up, run after parts 2 and 3 on the shared AWS, removes more than its stored output (a
 # fresh kernel holds only part 1's resources): their own pools, roles, bucket, OIDC provider,
 # domains, APIs, functions and table too.
@@ -68,6 +68,9 @@ LATER_PARTS = (
     "IAM role          | cognito-lab-notes-function-role ",
     "IAM role          | cognito-lab-api-user-role ",
     "table             | cognito-lab-api-notes ",
+    # part 3: notebook 13's passwordless pool, and the gallery's
+    "user pool         | cognito-lab-passwordless ",
+    "user pool         | cognito-lab-gallery-passwordless ",
 )
 
 

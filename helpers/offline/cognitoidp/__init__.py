@@ -73,6 +73,7 @@ def install(patches: Patches) -> None:
     patches.wrap(pool_class, "sign_out", lifecycle.revoking_sign_ins)
     patches.replace(backend_class, "_validate_password", attributes.validate_password)
     patches.wrap(backend_class, "delete_user_pool", keys.forgetting_keys)
+    patches.wrap(backend_class, "admin_delete_user", models.forgetting_the_user)
     patches.wrap(backend_class, "create_user_pool", plans.checking_create_pool)
     patches.wrap(backend_class, "update_user_pool", plans.checking_update_pool)
     for name in ("create_user_pool", "update_user_pool"):

@@ -233,3 +233,25 @@ def aws_shaped_pool_id(original: Callable[..., None]) -> Callable[..., None]:
         self.arn = f"{self.arn.rsplit('/', 1)[0]}/{self.id}"
 
     return __init__
+
+
+# --- A deleted user ------------------------------------------------------------------------
+def forgetting_the_user(original: Callable[..., None]) -> Callable[..., None]:
+    """AdminDeleteUser: what the engine keeps about the user (MFA factors and secrets, passkeys, a
+    pending passkey registration, sign-ins under way) goes with the user, so a user made again with
+    the same name starts as any new user does, with a new `sub` and nothing registered (API
+    Reference, AdminDeleteUser: "Deletes a user profile in your user pool")."""
+
+    def admin_delete_user(self: CognitoIdpBackend, user_pool_id: str, username: str) -> None:
+        pool = self.describe_user_pool(user_pool_id)
+        internal = self.admin_get_user(user_pool_id, username).username
+        original(self, user_pool_id, username)
+        state = state_of(pool)
+        with lock:
+            for kept in (state.user_mfa, state.passkeys, state.registrations):
+                kept.pop((pool.id, internal), None)
+            for handle, session in list(state.auth_sessions.items()):
+                if session.pool_id == pool.id and session.username == internal:
+                    del state.auth_sessions[handle]
+
+    return admin_delete_user
