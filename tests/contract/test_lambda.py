@@ -523,6 +523,24 @@ def test_an_unhandled_error_is_logged_with_its_traceback(functions: Functions) -
     assert "[ERROR] ValueError: no notes today\rTraceback (most recent call last):" in log
 
 
+def test_the_functions_log_reaches_its_log_group_whatever_the_offline_clock_says(
+    functions: Functions, offline_clock: Any
+) -> None:
+    """Lambda sends a function's output to its log group, `/aws/lambda/<name>`, in the log stream
+    of its execution environment; FilterLogEvents finds it there. A notebook that moved the offline
+    clock a day on (to expire tokens) still reads its trigger's log.
+
+    Lambda DG monitoring-cloudwatchlogs ("Lambda automatically ... sends logs to CloudWatch";
+    the default log group /aws/lambda/<function name>).
+    """
+    name = functions.create("def handler(event, context):\n    print('note', event['id'])\n")
+    offline_clock.advance(24 * 3600)
+    functions.invoke(name, {"id": "after-a-day"})
+    logs = functions.aws.client("logs")
+    events = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
+    assert [e["message"] for e in events if e["message"].startswith("note")] == ["note after-a-day"]
+
+
 # --- what CreateFunction refuses ----------------------------------------------------------------
 
 
