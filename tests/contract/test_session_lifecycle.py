@@ -305,3 +305,32 @@ def test_sign_out_leaves_the_id_token_and_aws_credentials_already_issued_working
     s3.list_buckets()  # the credentials bought before signing out
     again = build.ci.get_credentials_for_identity(IdentityId=identity, Logins=logins)["Credentials"]
     assert again["AccessKeyId"]
+
+
+def test_server_side_token_check_refuses_a_signed_out_or_deleted_users_id_token(
+    build: Any, idp: Any, new_pool: Callable[..., str]
+) -> None:
+    """With `ServerSideTokenCheck` on the user pool's provider, "that identity pool will check with
+    the integrated user pools to make sure that the user has not been globally signed out or deleted
+    before the identity pool provides an OIDC token or AWS credentials for the user. If the user is
+    signed out or deleted, the identity pool will return a 400 Not Authorized error" (Cognito
+    Identity API Reference, CognitoIdentityProvider). A sign-in after the sign-out is accepted.
+    Without the check the same token is accepted (the test above). The message is UNCONFIRMED.
+    """
+    pool_id, client_id = _pool(idp, new_pool)
+    provider = build.provider(pool_id)
+    checked = {"ProviderName": provider, "ClientId": client_id, "ServerSideTokenCheck": True}
+    identity_pool = build.identity_pool(CognitoIdentityProviders=[checked])
+    before = _sign_in(idp, client_id)["IdToken"]
+    assert build.ci.get_id(IdentityPoolId=identity_pool, Logins={provider: before})["IdentityId"]
+    bob = _sign_in(idp, client_id, "bob")["IdToken"]
+
+    idp.admin_user_global_sign_out(UserPoolId=pool_id, Username="alice")
+    idp.admin_delete_user(UserPoolId=pool_id, Username="bob")
+    for token in (before, bob):
+        with pytest.raises(ClientError) as refused:
+            build.ci.get_id(IdentityPoolId=identity_pool, Logins={provider: token})
+        assert _error(refused)[0] == "NotAuthorizedException"
+        assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    after = _sign_in(idp, client_id)["IdToken"]
+    assert build.ci.get_id(IdentityPoolId=identity_pool, Logins={provider: after})["IdentityId"]

@@ -5,7 +5,8 @@ Cognito DG "Identity pools authentication flow"), in this order: is it a JWT at 
 issuer match the provider name it is given under, then the provider's own checks:
 
 * a user pool's ID token (DG "Using user pools with an identity pool"): the pool's signature, an
-  `aud` (an access token has none), an app client the identity pool lists, not expired;
+  `aud` (an access token has none), an app client the identity pool lists, not expired, and with
+  that client's `ServerSideTokenCheck`, a user not signed out globally nor deleted since;
 * an OpenID Connect or social provider's ID token (DG "Open ID Connect providers", "Social
   identity providers"): an IAM OIDC provider in OpenIdConnectProviderARNs or an entry of
   SupportedLoginProviders, checked by `oidc_provider_registry` (only the lab's own provider,
@@ -46,6 +47,9 @@ BAD_SIGNATURE = "Invalid login token. Couldn't verify signed token."
 # one of the IAM provider's client ids; this is STS's wording for the same check
 # ("Incorrect token audience", awslabs/amazon-eks-irsa-cfn#18) with Cognito's prefix.
 WRONG_AUDIENCE = "Invalid login token. Incorrect token audience."
+# UNCONFIRMED: the API Reference (CognitoIdentityProvider.ServerSideTokenCheck) says only "a 400
+# Not Authorized error" for a user signed out or deleted; no public source quotes its message.
+SIGNED_OUT = "Invalid login token. The user has been signed out or deleted."
 
 
 def validate_logins(account_id: str, pool: Any, logins: Mapping[str, Any]) -> list[Login]:
@@ -79,12 +83,19 @@ def _validate_user_pool_login(pool: Any, provider: str, token: str) -> Login:
     audience = claims.get("aud")
     if not audience:  # e.g. an access token, which has client_id instead
         raise NotAuthorizedException(MISSING_AUD)
-    allowed_clients = [
-        p.get("ClientId") for p in pool.cognito_identity_providers if p.get("ProviderName") == provider
+    entries = [
+        p
+        for p in pool.cognito_identity_providers
+        if p.get("ProviderName") == provider and p.get("ClientId") in (None, audience)
     ]
-    if not allowed_clients or not any(client in (None, audience) for client in allowed_clients):
+    if not entries:
         raise NotAuthorizedException(UNSUPPORTED_PROVIDER)
     _check_not_expired(int(clock.now()), int(claims.get("exp", 0)))
+    # "that identity pool will check with the integrated user pools to make sure that the user has
+    # not been globally signed out or deleted" (API Reference, CognitoIdentityProvider).
+    checked = any(entry.get("ServerSideTokenCheck") for entry in entries)
+    if checked and cognitoidp.signed_out_or_deleted(claims):
+        raise NotAuthorizedException(SIGNED_OUT)
     subject = str(claims.get("sub", ""))
     return Login(provider, subject, claims, (provider, f"{provider}:CognitoSignIn:{subject}"))
 

@@ -50,12 +50,13 @@ from . import (
     urls,
 )
 from .keys import verify_user_pool_token
+from .lifecycle import signed_out_or_deleted
 
 if TYPE_CHECKING:
     from ..patching import Patches
 
 # What the rest of the engine uses: the identity-pool engine trusts only tokens a pool signed.
-__all__ = ["install", "mailbox", "urls", "verify_user_pool_token"]
+__all__ = ["install", "mailbox", "signed_out_or_deleted", "urls", "verify_user_pool_token"]
 
 
 def install(patches: Patches) -> None:

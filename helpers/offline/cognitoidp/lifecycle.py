@@ -23,7 +23,11 @@ tokens" and "Revoking tokens" pages, and aws-semantics-next.md section 9:
   Token has been revoked"), refresh tokens are refused; ID tokens still verify with any JWT
   library ("Revoked tokens ... will still be valid if they are verified using any JWT library",
   DG "Revoking tokens"), and identity-pool credentials already issued are not revoked (STS
-  credentials "cannot be revoked", IAM User Guide). `ServerSideTokenCheck` is not modelled.
+  credentials "cannot be revoked", IAM User Guide). An identity pool provider with
+  `ServerSideTokenCheck` asks `signed_out_or_deleted` before it gives credentials (Cognito
+  Identity API Reference, CognitoIdentityProvider: "make sure that the user has not been globally
+  signed out or deleted"); a sign-in ended by RevokeToken alone is not "signed out" there
+  (UNCONFIRMED: AWS's page names only global sign-out and deletion).
 """
 
 from __future__ import annotations
@@ -54,7 +58,7 @@ from .exceptions import (
     UnsupportedTokenTypeException,
     UserNotFoundException,
 )
-from .models import SignIn, find_client, lock, state_of
+from .models import SignIn, find_client, find_pool, lock, state_of
 
 
 # --- Signing out and revoking -------------------------------------------------------------------
@@ -68,9 +72,20 @@ def revoking_sign_ins(original: Callable[..., None]) -> Callable[..., None]:
                 for sign_in in state_of(self).sign_ins.values():
                     if sign_in.pool_id == self.id and sign_in.username == user.username:
                         sign_in.revoked = True
+                        sign_in.signed_out = True
         original(self, username)
 
     return sign_out
+
+
+def signed_out_or_deleted(claims: dict[str, Any]) -> bool:
+    """Whether the user of these (verified) token claims was signed out globally after the token's
+    sign-in, or no longer exists: what an identity pool's server-side token check asks."""
+    pool = find_pool(str(claims.get("iss", "")).rsplit("/", 1)[-1])
+    if pool is None or pool._get_user(str(claims.get("cognito:username", ""))) is None:
+        return True
+    sign_in = state_of(pool).sign_ins.get(str(claims.get("origin_jti", "")))
+    return sign_in is not None and sign_in.signed_out
 
 
 def revoke(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, token: str) -> None:

@@ -50,6 +50,7 @@ class SignIn:
     refresh_expires_at: float
     event_id: str
     revoked: bool = False
+    signed_out: bool = False  # by GlobalSignOut or AdminUserGlobalSignOut (not RevokeToken)
     # OAuth 2.0 sign-ins (managed login): the scopes granted, which go in every access token of
     # the sign-in (None: an API sign-in, whose tokens carry only aws.cognito.signin.user.admin),
     # and the authorization request's nonce, for the first ID token only.
