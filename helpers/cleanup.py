@@ -17,10 +17,11 @@ in a user pool but is worth seeing by name (its domain, identity providers and r
 they have no tags of their own, so they are the course's when their user pool is; the domain must go
 first, Cognito refuses to delete a pool that has one), then user pools (users, groups and app
 clients go with the pool), API Gateway REST APIs (their stages, authorizers and methods go with
-them), Lambda functions (their permissions go with them), roles (inline policies deleted, attached
-ones detached first: IAM refuses to delete a role that has any; a function's execution role is one
-of them), the course's own managed policies, IAM OIDC providers, buckets (every object version and
-delete marker first: S3 refuses to delete a bucket that isn't empty), tables.
+them), Lambda functions (their permissions go with them) and their log groups, roles (inline
+policies deleted, attached ones detached first: IAM refuses to delete a role that has any; a
+function's execution role is one of them), the course's own managed policies, IAM OIDC providers,
+buckets (every object version and delete marker first: S3 refuses to delete a bucket that isn't
+empty), tables.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from helpers.lab import COURSE, NAME_PREFIX, Lab
     USER_POOL,
     REST_API,
     FUNCTION,
+    LOG_GROUP,
     ROLE,
     POLICY,
     OIDC_PROVIDER,
@@ -56,12 +58,15 @@ from helpers.lab import COURSE, NAME_PREFIX, Lab
     "user pool",
     "REST API",
     "Lambda function",
+    "log group",
     "IAM role",
     "IAM policy",
     "IAM OIDC provider",
     "S3 bucket",
     "table",
 )
+# Where Lambda writes a function's log: the log group /aws/lambda/<function name>.
+LAMBDA_LOGS = "/aws/lambda/"
 # What AWS answers when the thing is already gone.
 _GONE = {"ResourceNotFoundException", "NotFoundException", "NoSuchEntity", "NoSuchBucket", "404"}
 
@@ -82,8 +87,9 @@ class Resource:
 
     @property
     def owner(self) -> str:
-        """The name the course's prefix must start: its own, or its user pool's."""
-        return self.pool or self.name
+        """The name the course's prefix must start: its own, its user pool's, or (a function's log
+        group, `/aws/lambda/<function>`) its function's."""
+        return self.pool or self.name.removeprefix(LAMBDA_LOGS)
 
 
 @dataclass(frozen=True)
@@ -190,6 +196,21 @@ def _function_tags(lam: Any, arn: str) -> dict[str, str]:
     return dict(lam.list_tags(Resource=arn).get("Tags", {}))
 
 
+def _log_groups(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
+    # A function's log group, made by the notebook with tags (Lambda would make it without any).
+    logs = lab.client("logs")
+    prefix = {} if everything else {"logGroupNamePrefix": f"{LAMBDA_LOGS}{scope.prefix}"}
+    for page in logs.get_paginator("describe_log_groups").paginate(**prefix):
+        for group in page["logGroups"]:
+            tags = _tags(partial(_log_group_tags, logs, group["arn"].removesuffix(":*")))
+            if tags is not None:
+                yield Resource(LOG_GROUP, group["logGroupName"], group["logGroupName"]), tags
+
+
+def _log_group_tags(logs: Any, arn: str) -> dict[str, str]:
+    return dict(logs.list_tags_for_resource(resourceArn=arn).get("tags", {}))
+
+
 def _roles(lab: Lab, scope: _Scope, everything: bool) -> Candidates:
     iam = lab.client("iam")
     for page in iam.get_paginator("list_roles").paginate():
@@ -258,6 +279,7 @@ _FINDERS: tuple[Callable[[Lab, _Scope, bool], Candidates], ...] = (
     _user_pools,
     _rest_apis,
     _functions,
+    _log_groups,
     _roles,
     _policies,
     _oidc_providers,
@@ -399,6 +421,8 @@ def _remove(lab: Lab, resource: Resource) -> None:
         )
     elif resource.kind == FUNCTION:
         lab.client("lambda").delete_function(FunctionName=resource.id)
+    elif resource.kind == LOG_GROUP:
+        lab.client("logs").delete_log_group(logGroupName=resource.id)
     elif resource.kind == ROLE:
         _remove_role(lab.client("iam"), resource.id)
     elif resource.kind == POLICY:

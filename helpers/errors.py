@@ -207,6 +207,30 @@ EXPLANATIONS = (
         "Invalid (Access|Refresh) Token",
         "Cognito doesn't recognise this token: it is damaged or from another pool; sign in again.",
     ),
+    Explanation(
+        "RefreshTokenReuseException",
+        "",
+        "Rotation replaced this refresh token and its grace period is over: use the newest refresh "
+        "token the app was given, or sign in again.",
+    ),
+    # user pool triggers (notebook 14)
+    Explanation(
+        "UserLambdaValidationException",
+        "",
+        "The pool's Lambda trigger raised an error, and Cognito refused the operation with its "
+        "message: read the function's log (/aws/lambda/<function>) to see why.",
+    ),
+    Explanation(
+        "UnexpectedLambdaException",
+        "AccessDeniedException",
+        "Cognito may not invoke the trigger's function: add a statement to its resource-based policy "
+        "(lambda add_permission) for cognito-idp.amazonaws.com with this pool's ARN as SourceArn.",
+    ),
+    Explanation(
+        "InvalidLambdaResponseException",
+        "",
+        "The trigger's function must return the event it was given (with its response filled in).",
+    ),
     # identity pools
     Explanation(
         "NotAuthorizedException",
@@ -232,6 +256,12 @@ EXPLANATIONS = (
         "NotAuthorizedException",
         "Unauthenticated access is not supported",
         "This identity pool allows no guests: send a Logins map, or set AllowUnauthenticatedIdentities.",
+    ),
+    Explanation(
+        "NotAuthorizedException",
+        "signed out or deleted",
+        "The identity pool asked the user pool (ServerSideTokenCheck) and this user has signed out "
+        "everywhere, or been deleted, since the ID token was issued: sign in again.",
     ),
     Explanation(
         "NotAuthorizedException",

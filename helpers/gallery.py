@@ -424,6 +424,37 @@ MISTAKES = (
         "13_passwordless_and_mfa",
         "the message is observed; its code ExpiredCodeException UNCONFIRMED",
     ),
+    # Notebook 14's triggers and sessions (the gallery's passwordless pool, and a pool whose token
+    # trigger is the gallery's API function, `ensure_gallery_trigger_pool`).
+    Mistake(
+        "trigger-not-invokable",
+        "name a function as the pool's pre token generation trigger without letting Cognito invoke it",
+        "UnexpectedLambdaException",
+        "invocation failed due to error AccessDeniedException",
+        "a function runs only for whom its resource-based policy allows; the pool issues no tokens",
+        "`lambda add_permission` for `cognito-idp.amazonaws.com` with the pool's ARN as `SourceArn`",
+        "14_triggers_and_sessions",
+        "observed for PostConfirmation (2021); the pattern for other triggers is UNCONFIRMED",
+    ),
+    Mistake(
+        "revoked-refresh-token",
+        "refresh with a refresh token the app revoked (`RevokeToken`, signing out of one device)",
+        "NotAuthorizedException",
+        "Refresh Token has been revoked",
+        "`RevokeToken` ends the refresh token and every access token issued with it",
+        "sign in again; an app deletes the tokens it revoked",
+        "14_triggers_and_sessions",
+    ),
+    Mistake(
+        "signed-out-access-token",
+        "call `GetUser` with an access token after the user signed out everywhere (`GlobalSignOut`)",
+        "NotAuthorizedException",
+        "Access Token has been revoked",
+        "global sign-out revokes every access and refresh token the user holds; ID tokens and AWS "
+        "credentials already issued are not revoked",
+        "sign in again; for identity pools turn on `ServerSideTokenCheck`",
+        "14_triggers_and_sessions",
+    ),
 )
 _BY_KEY = {mistake.key: mistake for mistake in MISTAKES}
 NOT_RUN = "(not made yet: run its cell above)"
@@ -1144,3 +1175,23 @@ def with_an_authenticator_app(lab: Lab, setup: GalleryPasswordless, username: st
         AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
     )
     return app, code
+
+
+TRIGGER_POOL = "gallery-triggers"
+
+
+def ensure_gallery_trigger_pool(lab: Lab) -> tuple[str, str]:
+    """Find or create a pool like notebook 13's, named `cognito-lab-gallery-triggers`, whose pre token
+    generation trigger is the gallery's API function, which lets only API Gateway invoke it (section
+    7); its app client; Alice made afresh. Prints one line; (pool id, client id)."""
+    request = {
+        **passwordless.pool_request(lab, TRIGGER_POOL),
+        "LambdaConfig": {
+            "PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": _ensure_function(lab)}
+        },
+    }
+    pool_id, note = passwordless.ensure_pool(lab, request)
+    client_id, _ = managedlogin.ensure_app_client(lab, pool_id, passwordless.client_request())
+    passwordless.fresh_user(lab, pool_id, "alice")
+    print(f"Using user pool {lab.name(TRIGGER_POOL)} ({note}): its token trigger is {lab.name(FUNCTION)}.")
+    return pool_id, client_id

@@ -92,15 +92,38 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _check_port_free(ip: str, port: int) -> None:
-    """JupyterHub's proxy doesn't stop when its port is taken: it would serve nothing, silently."""
+# Learners' servers listen on ports from here up, under the range Linux hands out for "any free
+# port" (32768 and up by default), where every kernel's five ZeroMQ ports come from. JupyterHub's
+# own pick for a server is such a port, free when picked: in a room of 30 it was once taken by
+# another seat's kernel before the server bound it, and that server never came up.
+FIRST_SERVER_PORT = 20000
+
+
+def _is_free(ip: str, port: int) -> bool:
     with socket.socket() as probe:
         try:
             probe.bind((ip, port))
         except OSError:
-            raise RoomError(
-                f"Port {port} is in use: choose another with --port (0: any free port)."
-            ) from None
+            return False
+        return True
+
+
+def server_ports(names: list[str], ip: str = "127.0.0.1") -> dict[str, int]:
+    """A port of its own for each server, from FIRST_SERVER_PORT up, skipping ports in use."""
+    ports: dict[str, int] = {}
+    port = FIRST_SERVER_PORT
+    for name in names:
+        while not _is_free(ip, port):
+            port += 1
+        ports[name] = port
+        port += 1
+    return ports
+
+
+def _check_port_free(ip: str, port: int) -> None:
+    """JupyterHub's proxy doesn't stop when its port is taken: it would serve nothing, silently."""
+    if not _is_free(ip, port):
+        raise RoomError(f"Port {port} is in use: choose another with --port (0: any free port).")
 
 
 def _settings(state: Path, learners: int, ip: str, port: int, password: str | None) -> dict:
@@ -114,6 +137,7 @@ def _settings(state: Path, learners: int, ip: str, port: int, password: str | No
         _check_port_free(ip, port)
     return {
         "seats": seat_names(learners),
+        "server_ports": server_ports([*seat_names(learners), INSTRUCTOR]),
         "password": password,
         "instructor": INSTRUCTOR,
         # JupyterHub asks for at least 32 characters for the admin's shared password.

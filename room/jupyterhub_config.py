@@ -39,6 +39,15 @@ c.Authenticator.allowed_users = set(room["seats"])
 # Every seat its own server and home folder, as the hub's Unix user (see the isolation note above).
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = str(Path(room["homes"]) / "{username}")
+
+
+def seat_port(spawner):
+    """Each seat's server on its own port, chosen by the room command under the range kernels' ports
+    come from (helpers/room.py, FIRST_SERVER_PORT): JupyterHub's random pick can collide with them."""
+    spawner.port = room["server_ports"][spawner.user.name]
+
+
+c.Spawner.pre_spawn_hook = seat_port
 # The Python that runs the room, whose environment has the course: `python` on PATH may not.
 c.Spawner.cmd = [room["python"], "-m", "helpers", "learner-server"]
 if os.geteuid() == 0:  # e.g. a container: JupyterLab refuses root without it

@@ -327,6 +327,27 @@ def test_describe_tells_readable_from_opaque_tokens(alice: userpool.SignedInUser
         ),
         ("NotAuthorizedException", "Something new", "The message above says what was wrong"),
         ("UserNotConfirmedException", "User is not confirmed.", "This user signed up but never confirmed"),
+        ("NotAuthorizedException", "Refresh Token has been revoked", "This token was revoked"),
+        (
+            "NotAuthorizedException",
+            "Invalid login token. The user has been signed out or deleted.",
+            "The identity pool asked the user pool (ServerSideTokenCheck)",
+        ),
+        (
+            "RefreshTokenReuseException",
+            "Refresh Token has been invalidated by refresh token rotation",
+            "Rotation replaced this refresh token",
+        ),
+        (
+            "UserLambdaValidationException",
+            "PreTokenGeneration failed with error no department for carol.",
+            "The pool's Lambda trigger raised an error",
+        ),
+        (
+            "UnexpectedLambdaException",
+            "PreTokenGeneration invocation failed due to error AccessDeniedException.",
+            "Cognito may not invoke the trigger's function",
+        ),
         (
             "InvalidParameterException",
             "Attributes did not conform to the schema: email: ",

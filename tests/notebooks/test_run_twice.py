@@ -30,8 +30,9 @@ from helpers import lab
 from helpers.offline import server
 
 # Part 2 straight after part 1's first notebooks, 11 (part 3) before most of part 1, 12 after the
-# notebooks it builds on (01, 03, 08), 13 (its own pool) after 12, 05 (which removes everything) last.
-SHARED_ORDER = ("00", "01", "11", "06", "02", "07", "03", "08", "12", "13", "04", "09", "10", "05")
+# notebooks it builds on (01, 03, 08), 13 and 14 (their own pools) after 12, 05 (which removes
+# everything) last.
+SHARED_ORDER = ("00", "01", "11", "06", "02", "07", "03", "08", "12", "13", "14", "04", "09", "10", "05")
 # 05's clean-up, run after parts 2 and 3 on the shared AWS, removes more than its stored output (a
 # fresh kernel holds only part 1's resources): their own pools, roles, bucket, OIDC provider,
 # domains, APIs, functions and table too.
@@ -71,6 +72,16 @@ LATER_PARTS = (
     # part 3: notebook 13's passwordless pool, and the gallery's
     "user pool         | cognito-lab-passwordless ",
     "user pool         | cognito-lab-gallery-passwordless ",
+    # notebook 14's trigger and session, and the gallery's trigger pool
+    "user pool         | cognito-lab-sessions ",
+    "identity pool     | cognito-lab-sessions ",
+    "Lambda function   | cognito-lab-directory-claims ",
+    "log group         | /aws/lambda/cognito-lab-directory-claims ",
+    "IAM role          | cognito-lab-directory-claims-role ",
+    "IAM role          | cognito-lab-directory-department-role ",
+    "S3 bucket         | cognito-lab-departments ",
+    "table             | cognito-lab-directory ",
+    "user pool         | cognito-lab-gallery-triggers ",
 )
 
 

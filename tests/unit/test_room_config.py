@@ -7,6 +7,7 @@ import json
 import socket
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from traitlets.config.loader import PyFileConfigLoader
@@ -26,6 +27,7 @@ HUB_ENVIRONMENT = {
 # What `python -m helpers room` writes for room/jupyterhub_config.py (room.start's settings).
 _SETTINGS = {
     "seats": ["seat01", "seat02"],
+    "server_ports": {"seat01": 20000, "seat02": 20001, "instructor": 20002},
     "password": "a-password",
     "instructor": "instructor",
     "instructor_password": "x" * 32,
@@ -101,6 +103,17 @@ def test_the_local_room_uses_the_local_spawner_the_shared_password_and_its_seats
     assert config.SimpleLocalProcessSpawner.home_dir_template == str(tmp_path / "homes" / "{username}")
     assert config.Spawner.cmd == [sys.executable, "-m", "helpers", "learner-server"]
     assert config.Spawner.default_url == "/lab/tree/notebooks/00_welcome.ipynb"  # from learner_servers.py
+    spawner = SimpleNamespace(user=SimpleNamespace(name="seat02"), port=0)
+    config.Spawner.pre_spawn_hook(spawner)
+    assert spawner.port == 20001
+
+
+def test_each_server_gets_a_port_of_its_own_under_the_kernels_range() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", room.FIRST_SERVER_PORT))  # something already listens there
+        ports = room.server_ports(["seat01", "seat02", "instructor"])
+    assert len(set(ports.values())) == 3
+    assert all(room.FIRST_SERVER_PORT < port < 32768 for port in ports.values())
 
 
 def test_without_npm_the_room_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
