@@ -140,6 +140,13 @@ class Functions:
                     "Resource": table_arn,
                 },
                 {
+                    # What AWSLambdaBasicExecutionRole grants: Lambda may send the function's log.
+                    "Sid": "WriteOwnLogs",
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                    "Resource": "*",
+                },
+                {
                     # lambda:SourceFunctionArn is in the request context of a function's own calls.
                     "Sid": "ReadFunctionPrefixFromFunctions",
                     "Effect": "Allow",
@@ -539,6 +546,27 @@ def test_the_functions_log_reaches_its_log_group_whatever_the_offline_clock_says
     logs = functions.aws.client("logs")
     events = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
     assert [e["message"] for e in events if e["message"].startswith("note")] == ["note after-a-day"]
+
+
+def test_without_permission_to_log_the_functions_log_goes_nowhere(functions: Functions) -> None:
+    """Lambda sends a function's log only if its execution role allows `logs:CreateLogGroup`,
+    `logs:CreateLogStream` and `logs:PutLogEvents` (Lambda DG monitoring-cloudwatchlogs: the function
+    "needs permission to send logs to CloudWatch Logs", as AWSLambdaBasicExecutionRole grants). Without
+    them no log group appears; the invocation itself still succeeds and `LogType=Tail` has its log."""
+    role = functions.aws.unique("silent-role")
+    role_arn = functions.iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(TRUST_LAMBDA))[
+        "Role"
+    ]["Arn"]
+    try:
+        name = functions.create("def handler(event, context):\n    print('unheard')\n", Role=role_arn)
+        response = functions.invoke(name, {}, LogType="Tail")
+        assert "unheard" in base64.b64decode(response["LogResult"]).decode()
+        logs = functions.aws.client("logs")
+        assert logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{name}")["logGroups"] == []
+    finally:
+        functions.lam.delete_function(FunctionName=name)
+        functions.names.remove(name)
+        functions.iam.delete_role(RoleName=role)
 
 
 # --- what CreateFunction refuses ----------------------------------------------------------------

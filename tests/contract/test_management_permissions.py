@@ -8,8 +8,10 @@ resources, and condition keys for Amazon API Gateway Management"; API Gateway DG
 security_iam_service-with-iam, whose example allows `arn:aws:apigateway:us-east-1::/restapis`).
 Lambda's function actions are authorized on the function's ARN, ListFunctions on `*`, and Invoke is
 `lambda:InvokeFunction` (Service Authorization Reference, "Actions, resources, and condition keys
-for AWS Lambda"). The course's runner policy is written in these terms, so a learner's IAM user may
-build the notebook's API and function and nothing else.
+for AWS Lambda"). A log group's actions are authorized on `arn:aws:logs:{region}:{account}:log-group:
+{name}`, tags on the ARN the request names (the same reference, "... for Amazon CloudWatch
+Logs"). The course's runner policy is written in these terms, so a learner's IAM user may build the
+notebook's API and function and nothing else.
 """
 
 from __future__ import annotations
@@ -50,6 +52,18 @@ class Builder:
                     "Effect": "Allow",
                     "Action": ["lambda:GetFunction", "lambda:InvokeFunction"],
                     "Resource": f"arn:aws:lambda:{region}:*:function:{self.prefix}-*",
+                },
+                {
+                    "Sid": "OwnFunctionsLogs",
+                    "Effect": "Allow",
+                    "Action": [
+                        "logs:CreateLogGroup",
+                        "logs:TagResource",
+                        "logs:ListTagsForResource",
+                        "logs:FilterLogEvents",
+                        "logs:DeleteLogGroup",
+                    ],
+                    "Resource": f"arn:aws:logs:{region}:*:log-group:/aws/lambda/{self.prefix}-*",
                 },
             ],
         }
@@ -157,3 +171,25 @@ def test_a_function_the_policy_names_gets_past_iam(builder: Builder, decision_lo
     record = decision_log.newest(builder.key_id)
     assert (record.action, record.effect) == ("lambda:InvokeFunction", "Allow")
     assert record.resource == f"arn:aws:lambda:{builder.aws.region}:{builder.account}:function:{name}"
+
+
+def test_log_group_actions_are_decided_on_the_log_groups_arn(builder: Builder, decision_log: Any) -> None:
+    """A function's log group within the policy's pattern may be made with tags, read and deleted;
+    another group is refused on its own ARN. The course's runner policy scopes its log groups so."""
+    logs = builder.client("logs")
+    region, account = builder.aws.region, builder.account
+    mine = f"/aws/lambda/{builder.prefix}-notes"
+    logs.create_log_group(logGroupName=mine, tags={"course": "test"})
+    record = decision_log.newest(builder.key_id)
+    assert (record.action, record.resource) == (
+        "logs:CreateLogGroup",
+        f"arn:aws:logs:{region}:{account}:log-group:{mine}",
+    )
+    assert logs.filter_log_events(logGroupName=mine)["events"] == []
+    logs.delete_log_group(logGroupName=mine)
+    other = f"/aws/lambda/{builder.aws.unique('other')}"
+    with pytest.raises(ClientError) as refused:
+        logs.create_log_group(logGroupName=other)
+    code, message = _denial(refused)
+    assert code == "AccessDeniedException"
+    assert f"logs:CreateLogGroup on resource: arn:aws:logs:{region}:{account}:log-group:{other}" in message

@@ -168,6 +168,13 @@ def test_every_notebook_runs_on_the_real_aws_path_with_only_the_runner_policy_an
     assert passwordless.count("Skipped on real AWS: the notes app's passkey page is the offline lab's") == 2
     assert "Real AWS: time can't be moved. Wait 3 minutes" in passwordless
     assert "Skipped: time can't be moved on real AWS" in printed["10_break_it_gallery.ipynb"]
+    # Notebook 14: the function's log read back from CloudWatch Logs, the grace period waited out,
+    # the hour after sign-out not forced; Bob's section-5 credentials still read his plan.
+    sessions = printed["14_triggers_and_sessions.ipynb"]
+    assert "triggerSource: TokenGeneration_Authentication | version: 2" in sessions
+    assert "AWS: RefreshTokenReuseException:" in sessions
+    assert "Skipped on real AWS: the credentials expire an hour after they were issued." in sessions
+    assert "His credentials from section 5 read: ['read sales plan']" in sessions
     # IAM OIDC providers are one per account and URL: thirty learners would share (and delete) one.
     iam = _admin(endpoint.url, "iam")
     assert iam.list_open_id_connect_providers()["OpenIDConnectProviderList"] == []
@@ -181,6 +188,7 @@ def test_every_notebook_runs_on_the_real_aws_path_with_only_the_runner_policy_an
     assert f"user pool domain | pools-lab-{SEAT}-notes-{ACCOUNT} " in removed
     assert f"user pool domain | pools-lab-{SEAT}-passkeys-{ACCOUNT} " in removed
     assert re.search(rf"\| user pool +\| cognito-lab-{SEAT}-passwordless ", removed)
+    assert re.search(rf"\| log group +\| /aws/lambda/cognito-lab-{SEAT}-directory-claims ", removed)
     assert cli.main(["audit"]) == 0
     assert capsys.readouterr().out.endswith(
         f"Nothing left: no resource has the prefix cognito-lab-{SEAT}- or the course's tags.\n"

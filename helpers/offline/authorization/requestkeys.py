@@ -12,7 +12,8 @@ for fine-grained access control" (`dynamodb:LeadingKeys`, `Attributes`,
 `Select`; LeadingKeys is not defined for Scan); Service Authorization Reference
 (the IAM action behind each API operation; API Gateway's management API is authorized by HTTP verb
 on the request's path, "Actions, resources, and condition keys for Amazon API Gateway Management";
-Lambda's function actions on the function's ARN, "... for AWS Lambda"); IAM User Guide
+Lambda's function actions on the function's ARN, "... for AWS Lambda"; CloudWatch Logs' on the log
+group's, "... for Amazon CloudWatch Logs"); IAM User Guide
 reference_policies_condition-keys (the global keys `aws:CurrentTime`, `aws:EpochTime`,
 `aws:SecureTransport`, `aws:RequestedRegion`).
 """
@@ -105,6 +106,8 @@ def resources_and_keys(
         yield _apigateway(response, region), {}
     elif service == "lambda":
         yield _lambda(response, operation, region, account_id), {}
+    elif service == "logs":
+        yield _logs(response, region, account_id), {}
     else:
         yield _other(response, service, region, account_id, resource), {}
 
@@ -357,6 +360,19 @@ def _lambda(response: Any, operation: str, region: str, account_id: str) -> str:
 
 
 # --- everything else ----------------------------------------------------------------
+
+
+def _logs(response: Any, region: str, account_id: str) -> str:
+    """CloudWatch Logs authorizes a log group's actions on the group's ARN, `arn:aws:logs:<region>:
+    <account>:log-group:<name>` (Service Authorization Reference, "Actions, resources, and condition
+    keys for Amazon CloudWatch Logs"); TagResource and ListTagsForResource name it in `resourceArn`;
+    DescribeLogGroups names no group (`*`)."""
+    body = _json_body(response)
+    if isinstance(body.get("resourceArn"), str):
+        return str(body["resourceArn"])
+    if isinstance(body.get("logGroupName"), str):
+        return f"arn:aws:logs:{region}:{account_id}:log-group:{body['logGroupName']}"
+    return "*"
 
 
 def _other(response: Any, service: str, region: str, account_id: str, resource: str) -> str:

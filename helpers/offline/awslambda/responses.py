@@ -31,7 +31,8 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .. import clock, loopback
+from .. import clock, iam, loopback
+from ..iam import principal_policies
 from ..patching import Patches
 from ..sts import trust
 from . import configuration, credentials, executor, permissions
@@ -92,21 +93,49 @@ def invoke_function(function_arn: str, event: str) -> executor.Outcome:
     return run(permissions.find_function(function_arn), event)
 
 
+def _may_log(spec: executor.FunctionSpec, region: str, group: str, group_exists: bool) -> bool:
+    """Whether the execution role lets Lambda send the function's log: `logs:CreateLogStream` and
+    `logs:PutLogEvents` on its log group's streams, and `logs:CreateLogGroup` while the group does
+    not exist ("Lambda functions need permission to send logs to CloudWatch Logs", Lambda DG
+    monitoring-cloudwatchlogs; the AWSLambdaBasicExecutionRole managed policy grants these three)."""
+    from moto.iam.exceptions import NotFoundException
+
+    try:
+        policies = principal_policies.role_policies(spec.account_id, spec.role.rsplit("/", 1)[-1])
+    except NotFoundException:
+        return False
+    group_arn = f"arn:aws:logs:{region}:{spec.account_id}:log-group:{group}"
+    wanted = [
+        ("logs:CreateLogStream", f"{group_arn}:log-stream:*"),
+        ("logs:PutLogEvents", f"{group_arn}:log-stream:*"),
+    ]
+    if not group_exists:
+        wanted.append(("logs:CreateLogGroup", group_arn))
+    return all(
+        iam.evaluate(policies, iam.Request(action, resource)).effect == iam.ALLOW
+        for action, resource in wanted
+    )
+
+
 def _save_logs(function: Any, outcome: executor.Outcome) -> None:
+    """Send the invocation's log to the function's log group, as Lambda does when the execution
+    role may (`_may_log`); otherwise it is lost, as on AWS (`LogType=Tail` still returns it)."""
     from moto.logs.exceptions import ResourceAlreadyExistsException
 
-    logs = function.logs_backend
-    logs.ensure_log_group(function.logs_group_name)
+    logs, group = function.logs_backend, function.logs_group_name
+    if not _may_log(function_spec(function), function.region, group, group in logs.groups):
+        return
+    logs.ensure_log_group(group)
     # The environment's stream: made by its first invocation.
     with contextlib.suppress(ResourceAlreadyExistsException):
-        logs.create_log_stream(function.logs_group_name, outcome.log_stream)
+        logs.create_log_stream(group, outcome.log_stream)
     at = int(clock.now() * 1000)
     events = [{"timestamp": at, "message": line} for line in outcome.logs.splitlines()]
     if events:
         # Lambda delivers its own logs. CloudWatch's PutLogEvents drops events more than two hours
         # ahead of (moto's) real time, and a notebook that moved the offline clock on would lose
         # every line; the log group itself takes them, stamped with the offline time.
-        logs.groups[function.logs_group_name].put_log_events(outcome.log_stream, events)
+        logs.groups[group].put_log_events(outcome.log_stream, events)
 
 
 def invoke_lambda(function: Any, event: str | None = None) -> tuple[str, bool, str]:
