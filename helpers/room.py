@@ -26,6 +26,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,6 +149,9 @@ def _settings(state: Path, learners: int, ip: str, port: int, password: str | No
         "proxy": str(ensure_proxy()),
         "python": sys.executable,
         "homes": str(state / "homes"),
+        # Kernels talk to their server over Unix sockets here (room/jupyterhub_config.py); a socket's
+        # path must stay under ~107 characters, so they live in a short folder of their own.
+        "kernel_sockets": tempfile.mkdtemp(prefix="cognito-room-"),
     }
 
 
@@ -161,6 +165,7 @@ class Room:
     instructor_password: str
     state: Path
     process: subprocess.Popen = field(repr=False)
+    kernel_sockets: Path | None = None
 
     @property
     def log(self) -> Path:
@@ -189,6 +194,8 @@ class Room:
         _, alive = psutil.wait_procs(started, timeout=10)
         for leftover in alive:  # only if the hub could not stop them itself
             leftover.kill()
+        if self.kernel_sockets is not None:
+            shutil.rmtree(self.kernel_sockets, ignore_errors=True)
         return self.process.returncode
 
 
@@ -234,6 +241,7 @@ def start(
         settings["instructor_password"],
         state,
         process,
+        Path(settings["kernel_sockets"]),
     )
     try:
         _wait_until_it_answers(room, timeout)

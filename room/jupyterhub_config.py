@@ -41,17 +41,23 @@ c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = str(Path(room["homes"]) / "{username}")
 
 
-def seat_port(spawner):
-    """Each seat's server on its own port, chosen by the room command under the range kernels' ports
-    come from (helpers/room.py, FIRST_SERVER_PORT): JupyterHub's random pick can collide with them."""
+def seat_ports_and_sockets(spawner):
+    """Keep one machine's servers and kernels off each other's TCP ports. Each seat's server gets a
+    port of its own, chosen by the room command under the range the system hands out at random
+    (helpers/room.py, FIRST_SERVER_PORT); its kernels talk to it over Unix sockets in a folder of
+    their own instead of five random TCP ports each. In a room of 30 on TCP, a server and a kernel
+    once found their random port taken by another seat's kernel: one never came up, one died."""
     spawner.port = room["server_ports"][spawner.user.name]
+    sockets = Path(room["kernel_sockets"]) / spawner.user.name
+    spawner.environment = {**spawner.environment, "JUPYTER_RUNTIME_DIR": str(sockets)}
 
 
-c.Spawner.pre_spawn_hook = seat_port
+c.Spawner.pre_spawn_hook = seat_ports_and_sockets
+c.Spawner.args = ["--KernelManager.transport=ipc"]
 # The Python that runs the room, whose environment has the course: `python` on PATH may not.
 c.Spawner.cmd = [room["python"], "-m", "helpers", "learner-server"]
 if os.geteuid() == 0:  # e.g. a container: JupyterLab refuses root without it
-    c.Spawner.args = ["--allow-root"]
+    c.Spawner.args = [*c.Spawner.args, "--allow-root"]
 # The learners' homes are not the instructor's: real-AWS kernels get the instructor's AWS files.
 if os.environ.get("COGNITO_LAB_BACKEND", "").strip().lower() == "aws":
     files = {

@@ -28,6 +28,7 @@ HUB_ENVIRONMENT = {
 _SETTINGS = {
     "seats": ["seat01", "seat02"],
     "server_ports": {"seat01": 20000, "seat02": 20001, "instructor": 20002},
+    "kernel_sockets": "/tmp/cognito-room-test",
     "password": "a-password",
     "instructor": "instructor",
     "instructor_password": "x" * 32,
@@ -103,9 +104,12 @@ def test_the_local_room_uses_the_local_spawner_the_shared_password_and_its_seats
     assert config.SimpleLocalProcessSpawner.home_dir_template == str(tmp_path / "homes" / "{username}")
     assert config.Spawner.cmd == [sys.executable, "-m", "helpers", "learner-server"]
     assert config.Spawner.default_url == "/lab/tree/notebooks/00_welcome.ipynb"  # from learner_servers.py
-    spawner = SimpleNamespace(user=SimpleNamespace(name="seat02"), port=0)
+    # Off each other's TCP ports: the seat's own server port, its kernels on Unix sockets.
+    spawner = SimpleNamespace(user=SimpleNamespace(name="seat02"), port=0, environment={"LANG": "C"})
     config.Spawner.pre_spawn_hook(spawner)
     assert spawner.port == 20001
+    assert spawner.environment == {"LANG": "C", "JUPYTER_RUNTIME_DIR": "/tmp/cognito-room-test/seat02"}
+    assert "--KernelManager.transport=ipc" in config.Spawner.args
 
 
 def test_each_server_gets_a_port_of_its_own_under_the_kernels_range() -> None:
