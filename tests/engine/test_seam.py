@@ -98,3 +98,16 @@ def test_uninstall_restores_every_patched_moto_attribute_exactly() -> None:
     assert report["differences"] == []
     # Every target lives in moto: the engine never patches its own modules (explicit calls instead).
     assert {owner.split(".")[0] for owner, _ in report["targets"]} == {"moto"}
+
+
+def test_the_engine_starts_without_compiling_rfc3987_syntaxs_grammars() -> None:
+    """Installing the engine imports jsonschema (moto's API Gateway needs it) without the optional
+    rfc3987-syntax, whose import alone took 1.4 s of every kernel's start; the package stays
+    importable for whoever asks for it afterwards."""
+    script = (
+        "import sys; import helpers.offline.engine as engine; engine.install(); "
+        "print('jsonschema' in sys.modules, 'rfc3987_syntax' in sys.modules); "
+        "import rfc3987_syntax; print(rfc3987_syntax.__name__)"
+    )
+    found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert found.stdout.split() == ["True", "False", "rfc3987_syntax"]
