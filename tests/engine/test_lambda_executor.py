@@ -11,8 +11,10 @@ import base64
 import io
 import json
 import os
+import signal
 import textwrap
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from typing import Any
@@ -194,6 +196,27 @@ def test_an_environment_is_warm_between_invocations_and_stopped_by_reset(lam: An
     assert executor.process_ids() == []
     with pytest.raises(ProcessLookupError):
         os.kill(first, 0)
+
+
+def test_an_environment_that_ends_is_reaped_at_once(lam: Any) -> None:
+    """A child that a signal ended (ipykernel's shutdown sends SIGTERM to a kernel's children) is
+    waited for at once, so nothing watching the kernel's children still sees it as a zombie."""
+    _function(lam, "import os\n\ndef handler(event, context):\n    return os.getpid()\n")
+    child = _payload(lam.invoke(FunctionName="notes"))
+    os.kill(child, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _exists(child):
+        time.sleep(0.05)
+    assert not _exists(child)
+
+
+def _exists(pid: int) -> bool:
+    """Whether `pid` names a process, a zombie included (kill 0 succeeds for a zombie)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def test_expired_credentials_get_a_new_environment_with_a_new_session(lam: Any) -> None:

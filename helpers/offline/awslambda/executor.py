@@ -170,6 +170,10 @@ class Environment:
         for line in self._process.stdout:
             self._answers.put(json.loads(line))
         self._answers.put(None)  # the child's end
+        # Reap it at once: a child that ended stays a zombie until waited for, and a kernel that
+        # is shutting down waits seconds for its children to go (ipykernel signals them, then
+        # watches them with psutil, which still lists a zombie).
+        self._process.wait()
 
     def _read_log(self) -> None:
         assert self._process.stderr is not None
