@@ -54,13 +54,6 @@ class Caller:
     context: tuple[tuple[str, Any], ...] = ()
 
 
-def effective_role_policies(account_id: str, role_name: str) -> tuple[NamedPolicy, ...]:
-    """The role's policies as S3, DynamoDB, ... see them now: while IAM's simulated propagation
-    delay runs, the ones it had before the change (`iam.propagation`)."""
-    visible = propagation.visible_role_policies(account_id, role_name)
-    return visible if visible is not None else principal_policies.role_policies(account_id, role_name)
-
-
 def find_caller(account_id: str, access_key_id: str, session_token: str | None, service: str) -> Caller:
     """The caller holding `access_key_id`, or the credential error `service` answers."""
     from moto.iam.models import iam_backends
@@ -123,7 +116,7 @@ def _session(account_id: str, access_key_id: str, session_token: str | None, ser
         context[f"aws:PrincipalTag/{tag['Key']}"] = tag["Value"]
     if session is not None:
         context.update(session.context)
-    policies = effective_role_policies(account_id, role_name) if role else ()
+    policies = propagation.effective_role_policies(account_id, role_name) if role else ()
     return Caller(
         access_key_id,
         assumed.secret_access_key,

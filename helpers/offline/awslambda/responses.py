@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .. import clock, iam, loopback
-from ..iam import principal_policies
+from ..iam import propagation
 from ..patching import Patches
 from ..sts import trust
 from . import configuration, credentials, executor, permissions
@@ -101,7 +101,7 @@ def _may_log(spec: executor.FunctionSpec, region: str, group: str, group_exists:
     from moto.iam.exceptions import NotFoundException
 
     try:
-        policies = principal_policies.role_policies(spec.account_id, spec.role.rsplit("/", 1)[-1])
+        policies = propagation.effective_role_policies(spec.account_id, spec.role.rsplit("/", 1)[-1])
     except NotFoundException:
         return False
     group_arn = f"arn:aws:logs:{region}:{spec.account_id}:log-group:{group}"

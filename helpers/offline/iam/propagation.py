@@ -115,6 +115,13 @@ def visible_role_policies(account_id: str, role_name: str) -> tuple[NamedPolicy,
         return pending.policies if pending else None
 
 
+def effective_role_policies(account_id: str, role_name: str) -> tuple[NamedPolicy, ...]:
+    """The role's policies as other services see them now: while the simulated propagation delay
+    runs, the ones it had before the change."""
+    visible = visible_role_policies(account_id, role_name)
+    return visible if visible is not None else role_policies(account_id, role_name)
+
+
 def trust_pending(account_id: str, role_name: str) -> bool:
     """True while the role is too new (or its trust policy too freshly changed) for STS to see."""
     with _lock:
