@@ -5,7 +5,7 @@
 re-executes the notebooks (all of them by default) in a fresh kernel each and writes them back
 with their outputs, which nbval then compares. Use it after editing a notebook: it records no
 timings, so re-running changes only what the cells print. The functions are also what
-`test_run_twice.py` uses to run every cell twice in one kernel.
+`test_run_twice_in_one_kernel.py` and `test_run_twice.py` use to run every cell twice in one kernel.
 """
 
 from __future__ import annotations
@@ -95,6 +95,16 @@ def checked_text(cell: NotebookNode) -> str:
     for regex, replacement in sanitizers():
         text = re.sub(regex, replacement, text)
     return text
+
+
+def error_outputs(cells: list[NotebookNode]) -> list[tuple[int, str, str]]:
+    """(cell number, error name, error value) of every error a run printed."""
+    return [
+        (number, output.get("ename"), output.get("evalue"))
+        for number, cell in enumerate(cells)
+        for output in cell.get("outputs", [])
+        if output.output_type == "error"
+    ]
 
 
 def is_checked(cell: NotebookNode) -> bool:

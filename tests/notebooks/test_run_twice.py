@@ -1,17 +1,12 @@
-"""Every notebook runs twice in a row in one kernel and teaches the same thing both times, on its
-own offline AWS and on one offline AWS shared by the whole course.
-
-nbval (configured in pyproject.toml) runs each notebook once in a fresh kernel and compares the
-cells marked NBVAL_CHECK_OUTPUT with their stored outputs. A learner also re-runs a notebook in
-the same kernel, where everything the first run created still exists (find-or-create must find
-it, the offline clock has moved on): this runs all cells twice in one kernel and holds the second
-pass to the same stored outputs.
+"""Every notebook runs twice in a row against one offline AWS shared by the whole course, after any
+other, and teaches the same thing both times.
 
 In the README's room mode (`python -m helpers serve` and `COGNITO_LAB_ENDPOINT`), and on a real
-account, every notebook finds what the others left: users, groups, attributes, roles, pools. The
-shared-endpoint test runs the whole course against one endpoint, each notebook twice, in an order
-where part 2 follows part 1 without notebook 05's clean-up in between (01 then 06: 01's
-unconfirmed user once broke 06's sign-in), and holds every pass to the same lessons.
+account, every notebook finds what the others left: users, groups, attributes, roles, pools. This
+runs the whole course against one endpoint, each notebook twice in one kernel, in an order where
+part 2 follows part 1 without notebook 05's clean-up in between (01 then 06: 01's unconfirmed user
+once broke 06's sign-in), and holds every pass to the same lessons. Each notebook on its own offline
+AWS, twice: `test_run_twice_in_one_kernel.py`.
 """
 
 from __future__ import annotations
@@ -19,12 +14,11 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat import NotebookNode
-from notebook_runner import checked_text, is_checked, notebook_paths, run_twice_in_one_kernel
+from notebook_runner import checked_text, error_outputs, is_checked, notebook_paths, run_twice_in_one_kernel
 
 from helpers import lab
 from helpers.offline import server
@@ -85,15 +79,6 @@ LATER_PARTS = (
 )
 
 
-def _errors(cells: list[NotebookNode]) -> list[tuple[int, str, str]]:
-    return [
-        (number, output.get("ename"), output.get("evalue"))
-        for number, cell in enumerate(cells)
-        for output in cell.get("outputs", [])
-        if output.output_type == "error"
-    ]
-
-
 def _different_lessons(stored: list[NotebookNode], run: list[NotebookNode]) -> list[int]:
     """The checked cells whose text differs from the stored notebook's."""
     return [
@@ -101,17 +86,6 @@ def _different_lessons(stored: list[NotebookNode], run: list[NotebookNode]) -> l
         for number, (kept, again) in enumerate(zip(stored, run, strict=True))
         if is_checked(kept) and checked_text(again) != checked_text(kept)
     ]
-
-
-@pytest.mark.parametrize("path", notebook_paths(), ids=lambda path: path.name)
-def test_second_run_in_the_same_kernel_shows_the_same_lessons(path: Path) -> None:
-    stored = nbformat.read(path, as_version=4).cells
-    first, second = run_twice_in_one_kernel(path)
-
-    assert _errors(first + second) == []
-    for number, (kept, again) in enumerate(zip(stored, second, strict=True)):
-        if is_checked(kept):
-            assert checked_text(again) == checked_text(kept), f"cell {number} of {path.name}"
 
 
 @pytest.fixture
@@ -138,7 +112,7 @@ def test_every_notebook_runs_twice_against_one_shared_endpoint_after_any_other(s
         path = paths[number]
         stored = nbformat.read(path, as_version=4).cells
         first, second = run_twice_in_one_kernel(path, env)
-        problems += [(path.name, "error", error) for error in _errors(first + second)]
+        problems += [(path.name, "error", error) for error in error_outputs(first + second)]
         for which, run in (("first run", first), ("second run", second)):
             for cell in _different_lessons(stored, run):
                 if (path.name, which) == (CLEANUP[0], "first run") and CLEANUP[1] in stored[cell].source:
