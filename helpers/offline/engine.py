@@ -15,7 +15,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from . import (
@@ -90,27 +90,48 @@ def install(*, moto_suite: bool = False) -> None:
         authorization.configure(moto_suite=moto_suite)
         if installed():
             return
-        _import_jsonschema_without_iri_grammars()
         for feature in _FEATURES:
-            feature.install(_patches)
+            awaited = _AFTER_IMPORT.get(feature)
+            if awaited is None:
+                feature.install(_patches)
+            else:
+                module, importing = awaited
+                _patches.after_import(module, feature.install, importing=importing)
         from moto.core.models import MockAWS
 
         _patches.wrap(MockAWS, "_enable_patching", _mounting_routes)
 
 
-def _import_jsonschema_without_iri_grammars() -> None:
-    """Import jsonschema, which moto's API Gateway needs (through openapi-spec-validator), without
-    rfc3987-syntax. jsonschema imports that package when it is installed (JupyterLab's jupyter-events
-    brings it) to check the "iri" format, and it compiles 38 grammars as it is imported: 1.4 of
-    every kernel's 1.9 seconds of engine start, measured, for a check nothing here asks for. Only
-    jsonschema's optional "iri" format checker is left out; `import rfc3987_syntax` works after."""
-    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
-        return
-    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # `import` raises ImportError
+# jsonschema imports these when they are installed (JupyterLab's jupyter-events brings them) to
+# check the "iri" and "duration" formats, which nothing here asks for: rfc3987-syntax compiles 38
+# grammars as it is imported (1.4 s of a kernel's 2.0 s engine start, measured), isoduration
+# imports arrow and its locales (0.07 s).
+_OPTIONAL_FORMAT_CHECKERS = ("rfc3987_syntax", "isoduration")
+
+
+@contextmanager
+def _without_optional_format_checkers() -> Iterator[None]:
+    """Import what moto's API Gateway imports (openapi-spec-validator, then jsonschema) with
+    jsonschema's optional format checkers unimportable; they import normally again afterwards."""
+    blocked = [name for name in _OPTIONAL_FORMAT_CHECKERS if name not in sys.modules]
+    if "jsonschema" in sys.modules:
+        blocked = []
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]  # `import` raises ImportError
     try:
-        import jsonschema  # noqa: F401
+        yield
     finally:
-        del sys.modules["rfc3987_syntax"]
+        for name in blocked:
+            del sys.modules[name]
+
+
+# moto imports a service on its first request. These two cost a kernel 0.25 s to import (API
+# Gateway's OpenAPI validator alone 0.2 s) and most notebooks never call them: their fixes wait
+# for moto to import them (`Patches.after_import`); every other feature's are applied at once.
+_AFTER_IMPORT: dict[Any, tuple[str, Callable[[], AbstractContextManager[None]]]] = {
+    awslambda: ("moto.awslambda.models", nullcontext),
+    apigateway: ("moto.apigateway.models", _without_optional_format_checkers),
+}
 
 
 def _reset_route(request: routes.Request, match: re.Match[str]) -> routes.Response:

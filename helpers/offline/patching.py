@@ -9,11 +9,23 @@ installing the engine fails at once with `PatchTargetMissing` instead of quietly
 attribute nothing calls (and a fix silently vanishing). The few operations moto lacks altogether
 are *added* with `add`, which insists the name is new, so a moto release that implements one
 of them is noticed too (`PatchTargetExists`).
+
+moto imports a service only when a request first reaches it; `after_import` lets the engine wait
+for that too, so a kernel that never calls API Gateway never pays for importing moto's (0.2 s of
+openapi-spec-validator, pydantic and jsonschema, measured). The patches are applied the moment the
+module has been executed, before anyone can use it, and a missing target still stops that import.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import importlib.abc
+import importlib.machinery
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from types import ModuleType
 from typing import Any
 
 
@@ -44,6 +56,7 @@ class Patches:
 
     def __init__(self) -> None:
         self._undo: list[tuple[Any, str, Any]] = []
+        self._waiting = _ImportWatch(self)
 
     def replace(self, owner: Any, name: str, value: Any) -> None:
         """Set `owner.name = value`, remembering what was there before.
@@ -69,11 +82,27 @@ class Patches:
             raise PatchTargetMissing(owner, name)
         self.replace(owner, name, make(getattr(owner, name)))
 
+    def after_import(
+        self,
+        module: str,
+        install: Callable[[Patches], None],
+        *,
+        importing: Callable[[], AbstractContextManager[None]] = contextlib.nullcontext,
+    ) -> None:
+        """Run `install(self)` once `module` is imported: now if it already is, else right after
+        the import executes it. `importing()` is entered around that import (e.g. to keep an
+        optional dependency out of it)."""
+        if module in sys.modules:
+            install(self)
+        else:
+            self._waiting.add(module, install, importing)
+
     def targets(self) -> list[tuple[Any, str]]:
         """(owner, attribute name) of every replacement in force, in the order they were made."""
         return [(owner, name) for owner, name, _ in self._undo]
 
     def undo_all(self) -> None:
+        self._waiting.clear()
         while self._undo:
             owner, name, original = self._undo.pop()
             if original is _INHERITED:
@@ -87,3 +116,79 @@ class Patches:
 
 # Marks a replaced attribute that the owner only inherited: undo deletes the shadowing copy.
 _INHERITED = object()
+
+
+class _ImportWatch(importlib.abc.MetaPathFinder):
+    """A finder at the front of `sys.meta_path` while some module is awaited: it lets the usual
+    finders find that module and wraps its loader so the waiting installs run after execution."""
+
+    def __init__(self, patches: Patches) -> None:
+        self._patches = patches
+        self._lock = threading.Lock()
+        self._awaited: dict[str, list[tuple[Callable[[Patches], None], Callable[[], Any]]]] = {}
+
+    def add(self, module: str, install: Callable[[Patches], None], importing: Callable[[], Any]) -> None:
+        with self._lock:
+            self._awaited.setdefault(module, []).append((install, importing))
+            if self not in sys.meta_path:
+                sys.meta_path.insert(0, self)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._awaited.clear()
+            if self in sys.meta_path:
+                sys.meta_path.remove(self)
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        with self._lock:
+            if fullname not in self._awaited:
+                return None
+            waiting = self._awaited.pop(fullname)
+            if not self._awaited:
+                sys.meta_path.remove(self)
+        for finder in sys.meta_path:
+            find = getattr(finder, "find_spec", None)
+            if finder is self or find is None:
+                continue
+            spec: importlib.machinery.ModuleSpec | None = find(fullname, path, target)
+            if spec is not None and spec.loader is not None:
+                spec.loader = _ThenInstall(spec.loader, self._patches, waiting)
+                return spec
+        return None
+
+
+class _ThenInstall(importlib.abc.Loader):
+    """The module's own loader, followed by the installs that awaited it."""
+
+    def __init__(
+        self,
+        loader: Any,
+        patches: Patches,
+        waiting: list[tuple[Callable[[Patches], None], Callable[[], Any]]],
+    ) -> None:
+        self._loader = loader
+        self._patches = patches
+        self._waiting = waiting
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        created: ModuleType | None = self._loader.create_module(spec)
+        return created
+
+    def exec_module(self, module: ModuleType) -> None:
+        with _entered([importing for _, importing in self._waiting]):
+            self._loader.exec_module(module)
+        for install, _ in self._waiting:
+            install(self._patches)
+
+    def __getattr__(self, name: str) -> Any:  # get_source, get_filename, ... for tracebacks
+        return getattr(self._loader, name)
+
+
+@contextlib.contextmanager
+def _entered(contexts: list[Callable[[], Any]]) -> Iterator[None]:
+    with contextlib.ExitStack() as stack:
+        for context in contexts:
+            stack.enter_context(context())
+        yield
