@@ -7,12 +7,15 @@ Runs every course notebook (or those named) top to bottom in a fresh kernel, as
 (one trivial cell) the same way. Prints the seconds per notebook (the median over the rounds),
 the total, and each notebook's ratio to the empty one: the empty notebook is what starting a
 kernel costs on this machine, so the ratio is what the lesson itself adds (goal: at most 3x).
-Not a test: nothing here asserts a time.
+The course's modules are byte-compiled first, as Python itself leaves them after a learner's
+first import (unless PYTHONDONTWRITEBYTECODE is set, as on the CI machine: then every kernel
+would compile them again). Not a test: nothing here asserts a time.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import statistics
 import sys
 import time
@@ -51,6 +54,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=1, help="runs per notebook (the median is shown)")
     args = parser.parse_args()
     paths = args.notebooks or notebook_paths()
+    compileall.compile_dir(Path(__file__).resolve().parents[2] / "helpers", quiet=1)
 
     empty = seconds(empty_notebook, max(args.rounds, 3))
     print(f"{'notebook':32} {'seconds':>8} {'x empty':>8}")
