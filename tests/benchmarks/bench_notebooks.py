@@ -3,10 +3,11 @@
     python tests/benchmarks/bench_notebooks.py [--rounds 1] [notebooks/03_identity_pool.ipynb ...]
 
 Runs every course notebook (or those named) top to bottom in a fresh kernel, as
-`tests/notebooks/notebook_runner.py` does, without writing anything back, and an empty notebook
-(one trivial cell) the same way. Prints the seconds per notebook (the median over the rounds),
-the total, and each notebook's ratio to the empty one: the empty notebook is what starting a
-kernel costs on this machine, so the ratio is what the lesson itself adds (goal: at most 3x).
+`tests/notebooks/notebook_runner.py` does, without writing anything back, each run right after
+a run of an empty notebook (one trivial cell). Prints the seconds per notebook and per empty
+notebook (medians over the rounds), the total, and each notebook's ratio to the empty run just
+before it (the median of the rounds' ratios): the empty notebook is what starting a kernel costs
+on this machine, so the ratio is what the lesson itself adds (goal: at most 3x).
 The course's modules are byte-compiled first, as Python itself leaves them after a learner's
 first import (unless PYTHONDONTWRITEBYTECODE is set, as on the CI machine: then every kernel
 would compile them again). Not a test: nothing here asserts a time.
@@ -37,15 +38,11 @@ def empty_notebook() -> NotebookNode:
     return notebook
 
 
-def seconds(make: callable, rounds: int) -> float:
-    """Median wall time of executing a fresh copy of the notebook in a fresh kernel."""
-    times = []
-    for _ in range(rounds):
-        notebook = make()
-        start = time.perf_counter()
-        execute(notebook)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def seconds(notebook: NotebookNode) -> float:
+    """Wall time of executing the notebook in a fresh kernel."""
+    start = time.perf_counter()
+    execute(notebook)
+    return time.perf_counter() - start
 
 
 def main() -> int:
@@ -56,16 +53,21 @@ def main() -> int:
     paths = args.notebooks or notebook_paths()
     compileall.compile_dir(Path(__file__).resolve().parents[2] / "helpers", quiet=1)
 
-    empty = seconds(empty_notebook, max(args.rounds, 3))
-    print(f"{'notebook':32} {'seconds':>8} {'x empty':>8}")
-    print(f"{'(empty: one trivial cell)':32} {empty:8.2f} {1:8.2f}")
+    # Each run of a notebook is paired with a run of the empty one just before it: a shared
+    # machine's pace drifts over minutes, and the ratio compares runs made under the same load.
+    print(f"{'notebook':32} {'seconds':>8} {'empty':>8} {'x empty':>8}")
     total = 0.0
     for path in paths:
-        taken = seconds(lambda path=path: nbformat.read(path, as_version=4), args.rounds)
+        pairs = [
+            (seconds(empty_notebook()), seconds(nbformat.read(path, as_version=4)))
+            for _ in range(args.rounds)
+        ]
+        taken = statistics.median(notebook for _, notebook in pairs)
+        empty = statistics.median(empty for empty, _ in pairs)
+        ratio = statistics.median(notebook / empty for empty, notebook in pairs)
         total += taken
-        ratio = taken / empty
         flag = "" if ratio <= GOAL_RATIO else f"  (over the {GOAL_RATIO:g}x goal)"
-        print(f"{path.name:32} {taken:8.2f} {ratio:8.2f}{flag}")
+        print(f"{path.name:32} {taken:8.2f} {empty:8.2f} {ratio:8.2f}{flag}")
     print(f"{'total':32} {total:8.2f}")
     return 0
 

@@ -29,20 +29,8 @@ import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
-import webauthn
 from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool
 from moto.core.responses import ActionResult, EmptyResult
-from webauthn.helpers import (
-    bytes_to_base64url,
-    decode_credential_public_key,
-    parse_attestation_object,
-    parse_authentication_credential_json,
-    parse_authenticator_data,
-    parse_client_data_json,
-    parse_registration_credential_json,
-)
-from webauthn.helpers.cose import COSEAlgorithmIdentifier
-from webauthn.helpers.exceptions import WebAuthnException
 
 from .. import clock
 from . import mfa, plans, tokens
@@ -71,8 +59,13 @@ from .exceptions import (
 from .models import AuthSession, Passkey, Registration, lock, state_of
 
 TIMEOUT_MS = 180_000  # UNCONFIRMED: the options' timeout, also how long a challenge lasts
-# UNCONFIRMED: the algorithms Cognito offers (ES256 and RS256, what platform authenticators use).
-ALGORITHMS = (COSEAlgorithmIdentifier.ECDSA_SHA_256, COSEAlgorithmIdentifier.RSASSA_PKCS1_v1_5_SHA_256)
+# UNCONFIRMED: the algorithms Cognito offers (ES256 and RS256, what platform authenticators use),
+# as COSE numbers (IANA's COSE Algorithms registry).
+ALGORITHMS = (-7, -257)
+
+# py_webauthn is imported by the functions that use it, when a passkey is first made or used: its
+# import (cbor2, pyasn1's certificate modules, ...) took 0.065 s of every kernel's start, measured,
+# and most notebooks never touch a passkey.
 
 
 # --- The pool's relying party ----------------------------------------------------------------------
@@ -107,6 +100,8 @@ def _user_verification(pool: CognitoIdpUserPool) -> str:
 
 def _client_data(raw: bytes, expected_type: str, challenge: bytes | None, rp_id: str, sign_in: bool) -> str:
     """Cognito's checks of clientDataJSON, in order; the origin, which the library checks again."""
+    from webauthn.helpers import parse_client_data_json
+
     data = parse_client_data_json(raw)
     if challenge is None or not secrets.compare_digest(data.challenge, challenge):
         if sign_in:
@@ -143,6 +138,8 @@ def _passkeys(pool: CognitoIdpUserPool, user: CognitoIdpUser) -> list[Passkey]:
 
 
 def start_web_authn_registration(self: Any) -> ActionResult:
+    from webauthn.helpers import bytes_to_base64url
+
     pool, client_id, user = _caller(self)
     check_enabled(pool)
     rp_id = relying_party_id(pool)
@@ -160,7 +157,7 @@ def start_web_authn_registration(self: Any) -> ActionResult:
             "name": user.username,
             "displayName": user.username,
         },
-        "pubKeyCredParams": [{"type": "public-key", "alg": int(alg)} for alg in ALGORITHMS],
+        "pubKeyCredParams": [{"type": "public-key", "alg": alg} for alg in ALGORITHMS],
         "timeout": TIMEOUT_MS,
         "excludeCredentials": [
             {"type": "public-key", "id": key.credential_id} for key in _passkeys(pool, user)
@@ -175,6 +172,8 @@ def start_web_authn_registration(self: Any) -> ActionResult:
 
 
 def _parsed(credential: Any, parse: Any) -> Any:
+    from webauthn.helpers.exceptions import WebAuthnException
+
     try:
         return parse(credential if isinstance(credential, (str, dict)) else json.dumps(credential))
     except (WebAuthnException, ValueError, KeyError, TypeError) as error:
@@ -184,6 +183,16 @@ def _parsed(credential: Any, parse: Any) -> Any:
 
 
 def complete_web_authn_registration(self: Any) -> EmptyResult:
+    import webauthn
+    from webauthn.helpers import (
+        bytes_to_base64url,
+        decode_credential_public_key,
+        parse_attestation_object,
+        parse_registration_credential_json,
+    )
+    from webauthn.helpers.cose import COSEAlgorithmIdentifier
+    from webauthn.helpers.exceptions import WebAuthnException
+
     pool, client_id, user = _caller(self)
     check_enabled(pool)
     with lock:
@@ -231,7 +240,7 @@ def complete_web_authn_registration(self: Any) -> EmptyResult:
             expected_rp_id=pending.relying_party_id,
             expected_origin=origin,
             require_user_verification=required,
-            supported_pub_key_algs=list(ALGORITHMS),
+            supported_pub_key_algs=[COSEAlgorithmIdentifier(alg) for alg in ALGORITHMS],
         )
     except WebAuthnException as error:
         raise InvalidParameterException(
@@ -301,6 +310,8 @@ def has_passkey(pool: CognitoIdpUserPool, user: CognitoIdpUser) -> bool:
 
 def request_options(pool: CognitoIdpUserPool, user: CognitoIdpUser, session: AuthSession) -> str:
     """CREDENTIAL_REQUEST_OPTIONS: a PublicKeyCredentialRequestOptionsJSON, as a JSON string."""
+    from webauthn.helpers import bytes_to_base64url
+
     session.webauthn_challenge = secrets.token_bytes(32)
     options = {
         "challenge": bytes_to_base64url(session.webauthn_challenge),
@@ -319,6 +330,9 @@ def verify_assertion(
     pool: CognitoIdpUserPool, user: CognitoIdpUser, session: AuthSession, credential: Any
 ) -> None:
     """The WEB_AUTHN answer (an AuthenticationResponseJSON): Cognito's checks, then py_webauthn's."""
+    import webauthn
+    from webauthn.helpers import parse_authentication_credential_json, parse_authenticator_data
+    from webauthn.helpers.exceptions import WebAuthnException
 
     def failed(reason: str) -> NotAuthorizedException:
         return NotAuthorizedException(WEBAUTHN_SIGN_IN_FAILED.format(reason=reason))
