@@ -6,6 +6,7 @@ chromium`); in CI (CI=true, where .ci/run installs it) a missing Chromium fails 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -115,18 +116,34 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             server.kill()
 
 
-@pytest.fixture
-def page(jupyterlab: str) -> Iterator[Any]:
-    """A fresh Chromium page (1400×1000) against the JupyterLab server; `page.lab_url` is its URL."""
+@contextlib.contextmanager
+def _chromium_page(lab_url: str) -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             opened = browser.new_page(viewport={"width": 1400, "height": 1000})
-            opened.lab_url = jupyterlab
+            opened.lab_url = lab_url
             yield opened
         finally:
             browser.close()
+
+
+@pytest.fixture
+def page(jupyterlab: str) -> Iterator[Any]:
+    """A fresh Chromium page (1400×1000) against the JupyterLab server; `page.lab_url` is its URL."""
+    with _chromium_page(jupyterlab) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def lab_page(jupyterlab: str) -> Iterator[Any]:
+    """One Chromium page with JupyterLab loaded, for a module whose tests each open a document
+    (and close the others first): loading JupyterLab is most of such a test's time."""
+    with _chromium_page(jupyterlab) as opened:
+        opened.goto(f"{jupyterlab}/lab?reset")  # no tabs restored from an earlier test
+        opened.wait_for_function("window.jupyterapp && window.jupyterapp.started")
+        yield opened
 
 
 def _run_all_cells(page: Any, notebook: str, *, timeout_ms: int = 90_000) -> None:

@@ -25,11 +25,12 @@ def test_there_are_diagrams_to_render() -> None:
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.name)
-def test_every_mermaid_block_renders_in_jupyterlab(page: Any, path: Path, picture_dir: Path) -> None:
+def test_every_mermaid_block_renders_in_jupyterlab(lab_page: Any, path: Path, picture_dir: Path) -> None:
     blocks = path.read_text().count("```mermaid\n")
     assert blocks > 0, f"{path.name} has no mermaid block"
-    page.goto(f"{page.lab_url}/lab?reset")  # no tabs restored from an earlier test
-    page.wait_for_function("window.jupyterapp && window.jupyterapp.started")
+    page = lab_page  # JupyterLab loaded once for the module; only this file's preview is open
+    page.evaluate("() => window.jupyterapp.commands.execute('application:close-all')")
+    expect(page.locator(".jp-RenderedMermaid")).to_have_count(0)
     relative = path.relative_to(ROOT).as_posix()
     page.evaluate(
         "path => window.jupyterapp.commands.execute('docmanager:open', {path, factory: 'Markdown Preview'})",
