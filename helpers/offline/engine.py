@@ -113,9 +113,8 @@ _OPTIONAL_FORMAT_CHECKERS = ("rfc3987_syntax", "isoduration")
 def _without_optional_format_checkers() -> Iterator[None]:
     """Import what moto's API Gateway imports (openapi-spec-validator, then jsonschema) with
     jsonschema's optional format checkers unimportable; they import normally again afterwards."""
-    blocked = [name for name in _OPTIONAL_FORMAT_CHECKERS if name not in sys.modules]
-    if "jsonschema" in sys.modules:
-        blocked = []
+    imported = "jsonschema" in sys.modules  # then its checkers are whatever they already are
+    blocked = [] if imported else [name for name in _OPTIONAL_FORMAT_CHECKERS if name not in sys.modules]
     for name in blocked:
         sys.modules[name] = None  # type: ignore[assignment]  # `import` raises ImportError
     try:

@@ -23,7 +23,7 @@ import importlib.abc
 import importlib.machinery
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from types import ModuleType
 from typing import Any
@@ -177,18 +177,12 @@ class _ThenInstall(importlib.abc.Loader):
         return created
 
     def exec_module(self, module: ModuleType) -> None:
-        with _entered([importing for _, importing in self._waiting]):
+        with contextlib.ExitStack() as importing:
+            for _, context in self._waiting:
+                importing.enter_context(context())
             self._loader.exec_module(module)
         for install, _ in self._waiting:
             install(self._patches)
 
     def __getattr__(self, name: str) -> Any:  # get_source, get_filename, ... for tracebacks
         return getattr(self._loader, name)
-
-
-@contextlib.contextmanager
-def _entered(contexts: list[Callable[[], Any]]) -> Iterator[None]:
-    with contextlib.ExitStack() as stack:
-        for context in contexts:
-            stack.enter_context(context())
-        yield
