@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -36,6 +35,7 @@ from . import (
     sts,
     validation,
 )
+from .apigateway import openapi
 from .iam import models as iam_models
 from .iam import propagation
 from .patching import Patches
@@ -102,34 +102,12 @@ def install(*, moto_suite: bool = False) -> None:
         _patches.wrap(MockAWS, "_enable_patching", _mounting_routes)
 
 
-# jsonschema imports these when they are installed (JupyterLab's jupyter-events brings them) to
-# check the "iri" and "duration" formats, which nothing here asks for: rfc3987-syntax compiles 38
-# grammars as it is imported (1.4 s of a kernel's 2.0 s engine start, measured), isoduration
-# imports arrow and its locales (0.07 s).
-_OPTIONAL_FORMAT_CHECKERS = ("rfc3987_syntax", "isoduration")
-
-
-@contextmanager
-def _without_optional_format_checkers() -> Iterator[None]:
-    """Import what moto's API Gateway imports (openapi-spec-validator, then jsonschema) with
-    jsonschema's optional format checkers unimportable; they import normally again afterwards."""
-    imported = "jsonschema" in sys.modules  # then its checkers are whatever they already are
-    blocked = [] if imported else [name for name in _OPTIONAL_FORMAT_CHECKERS if name not in sys.modules]
-    for name in blocked:
-        sys.modules[name] = None  # type: ignore[assignment]  # `import` raises ImportError
-    try:
-        yield
-    finally:
-        for name in blocked:
-            del sys.modules[name]
-
-
-# moto imports a service on its first request. These two cost a kernel 0.25 s to import (API
-# Gateway's OpenAPI validator alone 0.2 s) and most notebooks never call them: their fixes wait
-# for moto to import them (`Patches.after_import`); every other feature's are applied at once.
+# moto imports a service on its first request. Most notebooks never call these two: their fixes
+# wait for moto to import them (`Patches.after_import`); every other feature's are applied at once.
+# API Gateway's module is imported with its OpenAPI validator standing in (`apigateway.openapi`).
 _AFTER_IMPORT: dict[Any, tuple[str, Callable[[], AbstractContextManager[None]]]] = {
     awslambda: ("moto.awslambda.models", nullcontext),
-    apigateway: ("moto.apigateway.models", _without_optional_format_checkers),
+    apigateway: ("moto.apigateway.models", openapi.standing_in),
 }
 
 

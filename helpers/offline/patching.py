@@ -11,9 +11,10 @@ are *added* with `add`, which insists the name is new, so a moto release that im
 of them is noticed too (`PatchTargetExists`).
 
 moto imports a service only when a request first reaches it; `after_import` lets the engine wait
-for that too, so a kernel that never calls API Gateway never pays for importing moto's (0.2 s of
-openapi-spec-validator, pydantic and jsonschema, measured). The patches are applied the moment the
-module has been executed, before anyone can use it, and a missing target still stops that import.
+for that too, so a kernel that never calls Lambda or API Gateway never pays for importing moto's
+(0.25 s, measured), and lets the engine set up that import (a context entered around it). The
+patches are applied the moment the module has been executed, before anyone can use it, and a
+missing target still stops that import.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ Modules: `responses` (the moto hooks), `models` (the deployed API, read from mot
 `context` (the invocation and the authorizer's result), `authorizers` with `cognito_authorizer`,
 `jwt_authorizer`, `iam_authorizer` and `lambda_authorizer`, `apikeys`, `payloads` (the Lambda
 events), `integrations`, `gateway` (the pipeline, the invocation log and the route table entries),
-`exceptions`.
+`exceptions`, and `openapi` (moto's OpenAPI validator, imported on first use).
 """
 
 from __future__ import annotations
