@@ -445,6 +445,27 @@ def test_a_handler_module_that_cannot_be_imported(functions: Functions) -> None:
     assert response["Body"]["stackTrace"] == []
 
 
+def test_the_runtime_has_the_sdk_and_no_other_package(functions: Functions) -> None:
+    """A handler imports boto3 and its dependencies from the runtime; any other package (here
+    `requests`, which the lab itself has installed) must come in the function's zip.
+
+    Lambda DG python-package, "Runtime dependencies in Python" (the runtime includes the AWS SDK
+    for Python and its dependencies; other packages go in the deployment package).
+    """
+    sdk = functions.create(
+        "import boto3, botocore, dateutil, jmespath, s3transfer, urllib3\n\n"
+        "def handler(event, context):\n    return boto3.__name__\n"
+    )
+    assert functions.invoke(sdk, {})["Body"] == "boto3"
+    other = functions.create("import requests\n\ndef handler(event, context):\n    pass\n")
+    response = functions.invoke(other, {})
+    assert response["FunctionError"] == "Unhandled"
+    assert (response["Body"]["errorType"], response["Body"]["errorMessage"]) == (
+        "Runtime.ImportModuleError",
+        "Unable to import module 'app': No module named 'requests'",
+    )
+
+
 def test_a_handler_name_that_names_nothing(functions: Functions) -> None:
     """`Handler` naming a function the module lacks: `Runtime.HandlerNotFound`.
 

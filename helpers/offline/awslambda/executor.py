@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import atexit
 import base64
+import functools
+import importlib.util
 import io
 import json
 import math
@@ -51,6 +53,9 @@ from . import environment
 from .credentials import Credentials
 
 RUNTIME = Path(__file__).with_name("runtime.py")
+# What Lambda's Python runtime bundles besides the standard library: the AWS SDK for Python and the
+# packages it imports (Lambda DG python-package, "Runtime dependencies in Python").
+SDK_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
 # Lambda gives the Init phase 10 seconds, then retries it within the invocation's own timeout
 # (Lambda DG lambda-runtime-environment); one wait covers both here.
 INIT_SECONDS = 10.0
@@ -96,6 +101,19 @@ class Outcome:
     log_stream: str
 
 
+@functools.cache
+def sdk_locations() -> dict[str, str]:
+    """The folder each of the SDK's top-level packages is imported from in this process."""
+    locations = {}
+    for name in SDK_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.origin is not None  # moto itself needs boto3 and these
+        locations[name] = str(
+            Path(spec.origin).parent.parent if spec.submodule_search_locations else Path(spec.origin).parent
+        )
+    return locations
+
+
 def _iso_now() -> str:
     now = clock.utcnow()
     return f"{now:%Y-%m-%dT%H:%M:%S}.{now.microsecond // 1000:03d}Z"
@@ -133,11 +151,12 @@ class Environment:
         try:
             with zipfile.ZipFile(io.BytesIO(spec.code)) as archive:
                 archive.extractall(task_root)
-            # -u: unbuffered, so log lines reach us as they are written; -P: the runtime's own
-            # folder is not on sys.path, where its neighbours would shadow the handler's modules;
-            # -B: no __pycache__ in the task root, which is read-only on AWS.
+            # -u: unbuffered, so log lines reach us as they are written; -S: none of the lab's
+            # packages, only the SDK's (runtime.py finds them where `sdk_locations` says); -P: the
+            # runtime's own folder is not on sys.path, where its neighbours would shadow the
+            # handler's modules; -B: no __pycache__ in the task root, which is read-only on AWS.
             self._process = subprocess.Popen(
-                [sys.executable, "-u", "-P", "-B", str(RUNTIME)],
+                [sys.executable, "-u", "-S", "-P", "-B", str(RUNTIME), json.dumps(sdk_locations())],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,

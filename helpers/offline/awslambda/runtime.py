@@ -1,8 +1,14 @@
 """The Lambda runtime inside one offline execution environment (a child process of the engine).
 
-`executor.py` starts this file as a script, `python -u -P -B runtime.py`, with the function's code
-unzipped in LAMBDA_TASK_ROOT and the environment Lambda gives (`environment.py`). It imports
-nothing but the standard library, so the handler's process holds only what the handler imports.
+`executor.py` starts this file as a script, `python -u -S -P -B runtime.py <SDK locations>`, with
+the function's code unzipped in LAMBDA_TASK_ROOT and the environment Lambda gives
+(`environment.py`). It imports nothing but the standard library, so the handler's process holds
+only what the handler imports. What a handler can import is what Lambda's Python runtime has (Lambda
+DG python-package, "Runtime dependencies in Python": the runtime includes the AWS SDK for Python
+(Boto3) and its dependencies): its own package first, then the standard library, then the SDK;
+`-S` keeps the lab's other packages (requests, PyJWT, ...) out, so a handler that imports one fails
+with `Runtime.ImportModuleError` "Unable to import module '...': No module named '...'", as on AWS
+until the package is in the zip.
 
 It behaves as AWS's own Python runtime client does (aws/aws-lambda-python-runtime-interface-client,
 `awslambdaric/bootstrap.py`, `lambda_context.py`, `lambda_runtime_marshaller.py`,
@@ -32,15 +38,18 @@ import base64
 import contextlib
 import decimal
 import importlib
+import importlib.abc
+import importlib.machinery
 import json
 import logging
 import math
 import os
+import site
 import sys
 import time
 import traceback
-from collections.abc import Callable
-from types import TracebackType
+from collections.abc import Callable, Sequence
+from types import ModuleType, TracebackType
 from typing import IO, Any
 
 _THIS_FILE = os.path.abspath(__file__)
@@ -324,7 +333,27 @@ def _send(channel: IO[str], message: dict[str, Any]) -> None:
     channel.flush()
 
 
+class SdkFinder(importlib.abc.MetaPathFinder):
+    """Finds the SDK's top-level packages (boto3 and what it imports) where the parent found them,
+    after the task root and the standard library: a boto3 in the function's zip comes first."""
+
+    def __init__(self, locations: dict[str, str]) -> None:
+        self._locations = locations
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if path is not None or fullname not in self._locations:
+            return None  # submodules are found through their package's __path__
+        return importlib.machinery.PathFinder.find_spec(fullname, [self._locations[fullname]])
+
+
 def main() -> int:
+    # What `site` would add to builtins (exit, quit, help, ...), without the lab's packages.
+    site.setquit()
+    site.setcopyright()
+    site.sethelper()
+    sys.meta_path.append(SdkFinder(json.loads(sys.argv[1])))
     requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
