@@ -148,6 +148,9 @@ class AccessGrid:
         self.detail.add_class("access-detail")
         self.grid = w.GridBox()
         self.grid.add_class("access-grid")
+        # Every widget is a model the kernel opens in the browser; the cells share one layout, and
+        # an update restyles the cells it already has (the playground updates after each change).
+        self._cell_layout = w.Layout(width="auto")
         self.buttons: dict[tuple[str, str], w.Button] = {}
         self.selected: tuple[str, str] | None = None
         self.widget = w.VBox(
@@ -162,11 +165,11 @@ class AccessGrid:
             w.HTML(f"<b style='font-size: 90%'>{html.escape(name)}</b>") for name in matrix.operations
         ]
         cells: list[w.Widget] = list(heads)
-        self.buttons = {}
+        kept, self.buttons = self.buttons, {}
         for principal in matrix.principals:
             cells.append(w.HTML(f"<b>{html.escape(principal.name)}</b>"))
             for operation in matrix.operations:
-                cells.append(self._button(principal.name, operation))
+                cells.append(self._button(principal.name, operation, kept.get((principal.name, operation))))
         self.grid.children = cells
         self.grid.layout = w.Layout(
             grid_template_columns=f"70px repeat({len(matrix.operations)}, minmax(64px, 1fr))",
@@ -180,18 +183,18 @@ class AccessGrid:
                 "<i>Click a cell to see the request, the statement that decided it and AWS's answer.</i>"
             )
 
-    def _button(self, principal: str, operation: str) -> w.Button:
+    def _button(self, principal: str, operation: str, button: w.Button | None) -> w.Button:
+        """The cell's button, made or (`button`, the same cell's before the update) restyled."""
         allowed = self.matrix.outcome(principal, operation).allowed
         style, mark, word = _STYLE[allowed]
-        button = w.Button(
-            description=mark,
-            button_style=style,
-            tooltip=f"{principal} · {operation}: {word}",
-            layout=w.Layout(width="auto"),
-        )
-        button.add_class("access-cell")
+        if button is None:
+            button = w.Button(layout=self._cell_layout)
+            button.add_class("access-cell")
+            button.on_click(lambda _: self.select(principal, operation))
+        button.description, button.button_style = mark, style
+        button.tooltip = f"{principal} · {operation}: {word}"
+        button.remove_class(_STYLE[not allowed][2])
         button.add_class(word)
-        button.on_click(lambda _: self.select(principal, operation))
         self.buttons[(principal, operation)] = button
         return button
 

@@ -146,9 +146,13 @@ def test_a_prepared_mistake_reruns_the_matrix_and_says_what_changed(
 ) -> None:
     playground.picker.value = "Scan added to OwnItems"  # as picking it in the dropdown does
     assert '"dynamodb:Scan"' in playground.editor.value
+    alice_scans = playground.grid.buttons[("Alice", "scan")]
     playground.apply_button.click()
     assert playground.matrix.pattern() == {"guest": "✓✗✗✗", "Alice": "✓✗✗✓", "Bob": "✓✓✗✓"}
-    assert playground.grid.buttons[("Alice", "scan")].button_style == "success"
+    # The same cell, restyled (the browser keeps its widget): allowed now, and only that.
+    assert playground.grid.buttons[("Alice", "scan")] is alice_scans
+    assert (alice_scans.description, alice_scans.button_style) == ("✓", "success")
+    assert "allowed" in alice_scans._dom_classes and "denied" not in alice_scans._dom_classes
     assert "Alice · scan: ✗ → ✓ (allowed by &#x27;OwnItems&#x27;)" in playground.message.value
     playground.restore_button.click()
     assert playground.matrix.pattern() == course.matrix.pattern()
