@@ -58,8 +58,8 @@ def main() -> int:
     paths = args.notebooks or notebook_paths()
     compileall.compile_dir(Path(__file__).resolve().parents[2] / "helpers", quiet=1)
 
-    # Each run of a notebook is paired with a run of the empty one just before it: a shared
-    # machine's pace drifts over minutes, and the ratio compares runs made under the same load.
+    # The empty notebook runs just before each run of a notebook: a shared machine's pace drifts
+    # over minutes, and both fastest runs then come from the same stretch of it.
     print(f"{'notebook':32} {'seconds':>8} {'empty':>8} {'x empty':>8}")
     total = 0.0
     for path in paths:
