@@ -7,6 +7,7 @@ that finds, an SRP sign-in that works in every offline mode, and errors shown as
 from __future__ import annotations
 
 import datetime
+import gc
 import json
 from collections.abc import Iterator
 
@@ -57,6 +58,19 @@ def test_the_offline_aws_survives_a_new_lab_like_rerunning_a_cell(offline: Lab) 
         "Id"
     ]
     assert Lab("rerun").find_user_pool("cognito-lab-survivor") == pool_id
+
+
+def test_a_lab_collects_young_objects_less_often_and_never_more_often() -> None:
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, *before[1:])
+        Lab("gc")
+        assert gc.get_threshold() == (lab.YOUNG_COLLECTION_THRESHOLD, *before[1:])
+        gc.set_threshold(lab.YOUNG_COLLECTION_THRESHOLD * 2, *before[1:])
+        Lab("gc")
+        assert gc.get_threshold()[0] == lab.YOUNG_COLLECTION_THRESHOLD * 2  # a larger choice stays
+    finally:
+        gc.set_threshold(*before)
 
 
 def test_an_unknown_backend_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

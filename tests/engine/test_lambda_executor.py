@@ -198,6 +198,31 @@ def test_an_environment_is_warm_between_invocations_and_stopped_by_reset(lam: An
         os.kill(first, 0)
 
 
+def test_a_new_function_is_initialized_before_its_first_invocation(lam: Any) -> None:
+    """Lambda's proactive initialization (Lambda DG lambda-runtime-environment, Init phase): the
+    environment exists before the first invocation, which runs in it and carries its Init log."""
+    _function(
+        lam, "import os\n\nprint('Init phase')\n\ndef handler(event, context):\n    return os.getpid()\n"
+    )
+    waiting = executor.process_ids()
+    assert len(waiting) == 1
+    response = lam.invoke(FunctionName="notes", LogType="Tail")
+    assert _payload(response) == waiting[0]
+    assert "Init phase" in base64.b64decode(response["LogResult"]).decode()
+
+
+def test_new_code_is_initialized_before_its_first_invocation_and_the_old_environment_goes(lam: Any) -> None:
+    source = "import os\n\ndef handler(event, context):\n    return [os.getpid(), {version}]\n"
+    _function(lam, source.format(version=1))
+    old, _ = _payload(lam.invoke(FunctionName="notes"))
+    lam.update_function_code(FunctionName="notes", ZipFile=zipped(source.format(version=2)))
+    prepared = set(executor.process_ids()) - {old}
+    assert len(prepared) == 1
+    new, version = _payload(lam.invoke(FunctionName="notes"))
+    assert (new, version) == (prepared.pop(), 2)
+    assert executor.process_ids() == [new]
+
+
 def test_an_environment_that_ends_is_reaped_at_once(lam: Any) -> None:
     """A child that a signal ended (ipykernel's shutdown sends SIGTERM to a kernel's children) is
     waited for at once, so nothing watching the kernel's children still sees it as a zombie."""

@@ -2,7 +2,13 @@
 
 Lambda runs a function in an execution environment that is created on the first invocation (the
 Init phase imports the handler's module), reused for later ones, handles one invocation at a time,
-and is replaced after a timeout or a crash (Lambda DG lambda-runtime-environment). Here an
+and is replaced after a timeout or a crash (Lambda DG lambda-runtime-environment). Lambda may also
+initialize an environment before any invocation asks for one ("For functions using on-demand
+concurrency, Lambda may occasionally pre-initialize execution environments to reduce the number of
+cold start invocations", same page, Init phase): the engine does so when a function is created or
+its code or configuration changes (`prepare`), so that the Init phase runs while the caller goes on,
+and the first invocation takes that environment, waiting for its Init phase if it is still running
+(its Init log comes with that invocation, as before). Here an
 environment is one `runtime.py` child of this process (`sys.executable`: no Docker, no second
 Python), with the function's zip unzipped in its own temporary folder. When every environment of a
 function is busy (a function that invokes itself, or two callers at once), another one is started,
@@ -177,6 +183,7 @@ class Environment:
         for reader in self._readers:
             reader.start()
         self.alive = True
+        self.initialized = False  # the Init phase's answer has been read (`start`)
 
     @property
     def pid(self) -> int:
@@ -227,6 +234,7 @@ class Environment:
         except queue.Empty:
             return self._timed_out(request_id, started)
         if answer is not None and answer.get("type") == "ready":
+            self.initialized = True
             return None
         if answer is None:
             return self._exited(request_id, started)
@@ -349,6 +357,37 @@ def _forget(environment_: Environment) -> None:
         _running.discard(environment_)
 
 
+def _new_environment(spec: FunctionSpec, credentials: Credentials, endpoint_url: str) -> Environment:
+    global _cleanup_registered
+    started = Environment(spec, credentials, endpoint_url)
+    with _lock:
+        _running.add(started)
+        if not _cleanup_registered:
+            atexit.register(stop_all)
+            _cleanup_registered = True
+    return started
+
+
+def prepare(
+    spec: FunctionSpec, credentials: Callable[[], Credentials], endpoint_url: Callable[[], str]
+) -> None:
+    """Start an environment for `spec` now, unless one waits already (proactive initialization).
+
+    `credentials` may raise: then nothing is started, and the first invocation meets the refusal."""
+    with _lock:
+        if _idle.get(spec):
+            return
+    try:
+        ready = _new_environment(spec, credentials(), endpoint_url())
+    except Exception:  # whatever stops it here stops the first invocation too, which reports it
+        return
+    with _lock:
+        if ready in _running:  # else `stop_all` ran meanwhile and `ready` is one too many
+            _idle.setdefault(spec, []).append(ready)
+            return
+    ready.stop()
+
+
 def run(
     spec: FunctionSpec,
     invocation: Invocation,
@@ -359,15 +398,8 @@ def run(
 
     `credentials` and `endpoint_url` are asked only when a new environment is started.
     """
-    global _cleanup_registered
-    warm = _take_idle(spec)
-    if warm is None:
-        warm = Environment(spec, credentials(), endpoint_url())
-        with _lock:
-            _running.add(warm)
-            if not _cleanup_registered:
-                atexit.register(stop_all)
-                _cleanup_registered = True
+    warm = _take_idle(spec) or _new_environment(spec, credentials(), endpoint_url())
+    if not warm.initialized:
         failed = warm.start(invocation.request_id)
         if failed is not None:
             _forget(warm)

@@ -13,7 +13,9 @@
   runs nothing (204). The invocation's log goes to the function's log group, in its environment's
   log stream.
 * `LambdaBackend.create_function` and `update_function_configuration` refuse what AWS refuses and
-  what the lab does not model (`configuration.py`).
+  what the lab does not model (`configuration.py`); they and `update_function_code` then have an
+  environment initialized for the function as it now is (`executor.prepare`: Lambda's proactive
+  initialization, which spares the first invocation most of its Init phase).
 
 UNCONFIRMED: the messages of InvalidRequestContentException (AWS quotes its JSON parser's own text),
 and that Invoke refuses a function whose role can no longer be assumed with CreateFunction's
@@ -66,10 +68,7 @@ def _unqualified_arn(spec: executor.FunctionSpec) -> str:
     return f"arn:aws:lambda:{spec.region}:{spec.account_id}:function:{spec.name}"
 
 
-def run(function: Any, event: str, client_context: dict[str, Any] | None = None) -> executor.Outcome:
-    """Invoke moto's function with the JSON text `event`; its log is saved to CloudWatch Logs."""
-    spec = function_spec(function)
-
+def _role_credentials(spec: executor.FunctionSpec) -> Callable[[], credentials.Credentials]:
     def role_credentials() -> credentials.Credentials:
         try:
             return credentials.assume_execution_role(
@@ -78,8 +77,14 @@ def run(function: Any, event: str, client_context: dict[str, Any] | None = None)
         except trust.TrustDenied:
             raise InvalidParameterValueException(configuration.ROLE_NOT_ASSUMABLE) from None
 
+    return role_credentials
+
+
+def run(function: Any, event: str, client_context: dict[str, Any] | None = None) -> executor.Outcome:
+    """Invoke moto's function with the JSON text `event`; its log is saved to CloudWatch Logs."""
+    spec = function_spec(function)
     invocation = executor.Invocation(str(uuid.uuid4()), event, client_context)
-    outcome = executor.run(spec, invocation, role_credentials, loopback.url)
+    outcome = executor.run(spec, invocation, _role_credentials(spec), loopback.url)
     _save_logs(function, outcome)
     return outcome
 
@@ -202,10 +207,18 @@ def invoke(function: Any, body: Any, request_headers: Any, response_headers: dic
     return outcome.payload
 
 
+def _prepare(function: Any) -> None:
+    """Initialize an environment for the function as it now is (`executor.prepare`)."""
+    spec = function_spec(function)
+    executor.prepare(spec, _role_credentials(spec), loopback.url)
+
+
 def _checking_create(original: Callable[..., Any]) -> Callable[..., Any]:
     def create_function(backend: Any, spec: dict[str, Any]) -> Any:
         configuration.check_new_function(backend.account_id, spec)
-        return original(backend, spec)
+        created = original(backend, spec)
+        _prepare(created)
+        return created
 
     return create_function
 
@@ -213,9 +226,20 @@ def _checking_create(original: Callable[..., Any]) -> Callable[..., Any]:
 def _checking_update(original: Callable[..., Any]) -> Callable[..., Any]:
     def update_function_configuration(backend: Any, function_name: str, qualifier: str, body: Any) -> Any:
         configuration.check_new_configuration(backend.account_id, body)
-        return original(backend, function_name, qualifier, body)
+        updated = original(backend, function_name, qualifier, body)
+        _prepare(backend.get_function(function_name, qualifier))
+        return updated
 
     return update_function_configuration
+
+
+def _preparing_after_code_update(original: Callable[..., Any]) -> Callable[..., Any]:
+    def update_function_code(backend: Any, function_name: str, qualifier: str, body: Any) -> Any:
+        updated = original(backend, function_name, qualifier, body)
+        _prepare(backend.get_function(function_name, qualifier))
+        return updated
+
+    return update_function_code
 
 
 def install(patches: Patches) -> None:
@@ -225,4 +249,5 @@ def install(patches: Patches) -> None:
     patches.replace(LambdaFunction, "invoke", invoke)
     patches.wrap(LambdaBackend, "create_function", _checking_create)
     patches.wrap(LambdaBackend, "update_function_configuration", _checking_update)
+    patches.wrap(LambdaBackend, "update_function_code", _preparing_after_code_update)
     permissions.install(patches)
