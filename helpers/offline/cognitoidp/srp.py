@@ -10,6 +10,7 @@ same math as the client (`pycognito.aws_srp`, which follows AWS's SDKs).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -33,7 +34,9 @@ _G: int = aws_srp.hex_to_long(aws_srp.G_HEX)
 _K: int = aws_srp.hex_to_long(aws_srp.hex_hash("00" + aws_srp.N_HEX + "0" + aws_srp.G_HEX))
 
 
+@functools.lru_cache(maxsize=1024)
 def _verifier(pool_id: str, user_id_for_srp: str, password: str, salt_hex: str) -> int:
+    """The user's SRP verifier, computed once per password as Cognito stores it when the password is set."""
     inner = aws_srp.hash_sha256(f"{pool_id.split('_')[1]}{user_id_for_srp}:{password}".encode())
     x = aws_srp.hex_to_long(aws_srp.hex_hash(aws_srp.pad_hex(salt_hex) + inner))
     return pow(_G, x, _N)
