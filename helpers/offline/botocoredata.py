@@ -51,13 +51,13 @@ def _has_extras(service_name: str, type_name: str) -> bool:
     """Whether moto or botocore add extras to this model (any API version)."""
     from moto.core.loaders import moto_root
 
-    found = [
-        *Path(moto_root).glob(f"{service_name.replace('-', '')}/*/{type_name}.moto-extras.json*"),
-        *Path(botocore.loaders.Loader.BUILTIN_DATA_PATH).glob(
-            f"{service_name}/*/{type_name}.sdk-extras.json*"
-        ),
-    ]
-    return bool(found)
+    motos = Path(moto_root).glob(f"{service_name.replace('-', '')}/*/{type_name}.moto-extras.json*")
+    botocores = (  # botocore's own data and the customer's (~/.aws/models), as botocore searches
+        found
+        for folder in shared_loader().search_paths
+        for found in Path(folder).glob(f"{service_name}/*/{type_name}.sdk-extras.json*")
+    )
+    return any(motos) or any(botocores)
 
 
 @functools.cache

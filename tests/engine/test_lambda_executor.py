@@ -223,6 +223,17 @@ def test_new_code_is_initialized_before_its_first_invocation_and_the_old_environ
     assert executor.process_ids() == [new]
 
 
+def test_a_new_configuration_is_initialized_before_its_first_invocation(lam: Any) -> None:
+    _function(
+        lam, "import os\n\ndef handler(event, context):\n    return [os.getpid(), os.environ.get('COLOR')]\n"
+    )
+    old, _ = _payload(lam.invoke(FunctionName="notes"))
+    lam.update_function_configuration(FunctionName="notes", Environment={"Variables": {"COLOR": "blue"}})
+    prepared = set(executor.process_ids()) - {old}
+    assert len(prepared) == 1
+    assert _payload(lam.invoke(FunctionName="notes")) == [prepared.pop(), "blue"]
+
+
 def test_an_environment_that_ends_is_reaped_at_once(lam: Any) -> None:
     """A child that a signal ended (ipykernel's shutdown sends SIGTERM to a kernel's children) is
     waited for at once, so nothing watching the kernel's children still sees it as a zombie."""
