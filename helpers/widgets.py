@@ -148,9 +148,14 @@ class AccessGrid:
         self.detail.add_class("access-detail")
         self.grid = w.GridBox()
         self.grid.add_class("access-grid")
-        # Every widget is a model the kernel opens in the browser; the cells share one layout, and
-        # an update restyles the cells it already has (the playground updates after each change).
-        self._cell_layout = w.Layout(width="auto")
+        # Every widget is a model the kernel opens in the browser (each with a layout and a style
+        # of its own unless given one): the cells share one layout and one style, the headings
+        # another pair, and an update keeps the headings and restyles the cells it already has
+        # (the playground updates after each change).
+        self._cell_layout, self._cell_style = w.Layout(width="auto"), w.ButtonStyle()
+        corner = w.HTML("<b>who</b>")
+        self._heading_layout, self._heading_style = corner.layout, corner.style
+        self._headings: dict[tuple[str, str], w.HTML] = {("corner", "who"): corner}
         self.buttons: dict[tuple[str, str], w.Button] = {}
         self.selected: tuple[str, str] | None = None
         self.widget = w.VBox(
@@ -161,20 +166,18 @@ class AccessGrid:
     def update(self, matrix: access.Matrix) -> None:
         """Show another run's outcomes (after a policy changed), keeping the selected cell."""
         self.matrix = matrix
-        heads = [w.HTML("<b>who</b>")] + [
-            w.HTML(f"<b style='font-size: 90%'>{html.escape(name)}</b>") for name in matrix.operations
+        cells: list[w.Widget] = [self._headings[("corner", "who")]] + [
+            self._heading("operation", f"<b style='font-size: 90%'>{html.escape(name)}</b>")
+            for name in matrix.operations
         ]
-        cells: list[w.Widget] = list(heads)
         kept, self.buttons = self.buttons, {}
         for principal in matrix.principals:
-            cells.append(w.HTML(f"<b>{html.escape(principal.name)}</b>"))
+            cells.append(self._heading("principal", f"<b>{html.escape(principal.name)}</b>"))
             for operation in matrix.operations:
                 cells.append(self._button(principal.name, operation, kept.get((principal.name, operation))))
         self.grid.children = cells
-        self.grid.layout = w.Layout(
-            grid_template_columns=f"70px repeat({len(matrix.operations)}, minmax(64px, 1fr))",
-            grid_gap="3px",
-        )
+        self.grid.layout.grid_template_columns = f"70px repeat({len(matrix.operations)}, minmax(64px, 1fr))"
+        self.grid.layout.grid_gap = "3px"
         if self.selected is not None and self.selected in self.buttons:
             self.select(*self.selected)
         else:
@@ -183,12 +186,20 @@ class AccessGrid:
                 "<i>Click a cell to see the request, the statement that decided it and AWS's answer.</i>"
             )
 
+    def _heading(self, kind: str, markup: str) -> w.HTML:
+        """A row's or a column's heading, made once per grid."""
+        if (kind, markup) not in self._headings:
+            self._headings[(kind, markup)] = w.HTML(
+                markup, layout=self._heading_layout, style=self._heading_style
+            )
+        return self._headings[(kind, markup)]
+
     def _button(self, principal: str, operation: str, button: w.Button | None) -> w.Button:
         """The cell's button, made or (`button`, the same cell's before the update) restyled."""
         allowed = self.matrix.outcome(principal, operation).allowed
         style, mark, word = _STYLE[allowed]
         if button is None:
-            button = w.Button(layout=self._cell_layout)
+            button = w.Button(layout=self._cell_layout, style=self._cell_style)
             button.add_class("access-cell")
             button.on_click(lambda _: self.select(principal, operation))
         button.description, button.button_style = mark, style

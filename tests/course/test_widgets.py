@@ -14,6 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import ipywidgets
 import pytest
 import requests
 
@@ -147,12 +148,17 @@ def test_a_prepared_mistake_reruns_the_matrix_and_says_what_changed(
     playground.picker.value = "Scan added to OwnItems"  # as picking it in the dropdown does
     assert '"dynamodb:Scan"' in playground.editor.value
     alice_scans = playground.grid.buttons[("Alice", "scan")]
+    headings = [child for child in playground.grid.grid.children if not isinstance(child, ipywidgets.Button)]
     playground.apply_button.click()
     assert playground.matrix.pattern() == {"guest": "✓✗✗✗", "Alice": "✓✗✗✓", "Bob": "✓✓✗✓"}
     # The same cell, restyled (the browser keeps its widget): allowed now, and only that.
     assert playground.grid.buttons[("Alice", "scan")] is alice_scans
     assert (alice_scans.description, alice_scans.button_style) == ("✓", "success")
     assert "allowed" in alice_scans._dom_classes and "denied" not in alice_scans._dom_classes
+    # No new widget for the browser to open: the headings are kept, and all cells share a style.
+    assert [child for child in playground.grid.grid.children if child in headings] == headings
+    assert len({id(button.style) for button in playground.grid.buttons.values()}) == 1
+    assert len({id(heading.layout) for heading in headings}) == 1
     assert "Alice · scan: ✗ → ✓ (allowed by &#x27;OwnItems&#x27;)" in playground.message.value
     playground.restore_button.click()
     assert playground.matrix.pattern() == course.matrix.pattern()
