@@ -198,14 +198,21 @@ class AccessGrid:
         """The cell's button, made or (`button`, the same cell's before the update) restyled."""
         allowed = self.matrix.outcome(principal, operation).allowed
         style, mark, word = _STYLE[allowed]
+        state = {
+            "description": mark,
+            "button_style": style,
+            "tooltip": f"{principal} · {operation}: {word}",
+            "_dom_classes": ("access-cell", word),
+        }
         if button is None:
-            button = w.Button(layout=self._cell_layout, style=self._cell_style)
-            button.add_class("access-cell")
+            # Given to the constructor, the state travels with the widget's opening; set one by one
+            # afterwards, each is a message of its own to the browser.
+            button = w.Button(layout=self._cell_layout, style=self._cell_style, **state)
             button.on_click(lambda _: self.select(principal, operation))
-        button.description, button.button_style = mark, style
-        button.tooltip = f"{principal} · {operation}: {word}"
-        button.remove_class(_STYLE[not allowed][2])
-        button.add_class(word)
+        else:
+            with button.hold_sync():  # one message for whatever changed
+                for name, value in state.items():
+                    setattr(button, name, value)
         self.buttons[(principal, operation)] = button
         return button
 

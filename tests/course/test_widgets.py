@@ -165,6 +165,15 @@ def test_a_prepared_mistake_reruns_the_matrix_and_says_what_changed(
     assert _stored(course) == playground.original
 
 
+def test_an_update_sends_the_browser_one_message_per_changed_cell(
+    playground: widgets.PolicyPlayground, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: list[ipywidgets.Button] = []
+    monkeypatch.setattr(ipywidgets.Button, "_send", lambda button, message, buffers=None: sent.append(button))
+    playground.try_mistake("Scan added to OwnItems")  # Alice's and Bob's scan become allowed
+    assert sent == [playground.grid.buttons[("Alice", "scan")], playground.grid.buttons[("Bob", "scan")]]
+
+
 def test_apply_reruns_only_the_callers_of_the_changed_role(playground: widgets.PolicyPlayground) -> None:
     """The guest acts as another role, so a change to the signed-in role's policy cannot change the
     guest's row: it is kept, not called again."""
