@@ -234,6 +234,14 @@ def test_a_new_configuration_is_initialized_before_its_first_invocation(lam: Any
     assert _payload(lam.invoke(FunctionName="notes")) == [prepared.pop(), "blue"]
 
 
+def test_only_a_few_functions_get_an_environment_before_they_are_invoked(lam: Any) -> None:
+    role = _role()
+    for number in range(executor.MAX_PREPARED + 2):
+        _function(lam, FunctionName=f"never-invoked-{number}", Role=role)
+    assert len(executor.process_ids()) == executor.MAX_PREPARED
+    assert _payload(lam.invoke(FunctionName=f"never-invoked-{executor.MAX_PREPARED + 1}")) == "ok"
+
+
 def test_an_environment_that_ends_is_reaped_at_once(lam: Any) -> None:
     """A child that a signal ended (ipykernel's shutdown sends SIGTERM to a kernel's children) is
     waited for at once, so nothing watching the kernel's children still sees it as a zombie."""

@@ -65,6 +65,10 @@ SDK_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six"
 # Lambda gives the Init phase 10 seconds, then retries it within the invocation's own timeout
 # (Lambda DG lambda-runtime-environment); one wait covers both here.
 INIT_SECONDS = 10.0
+# Environments started ahead of any invocation (`prepare`) at one time: Lambda does it only
+# "occasionally", and a test suite that creates many functions it never invokes should not get a
+# process for each.
+MAX_PREPARED = 8
 # The child writes its END and REPORT lines before it answers; reading them may lag a moment.
 _LOG_GRACE_SECONDS = 5.0
 
@@ -373,9 +377,11 @@ def prepare(
 ) -> None:
     """Start an environment for `spec` now, unless one waits already (proactive initialization).
 
-    `credentials` may raise: then nothing is started, and the first invocation meets the refusal."""
+    `credentials` may raise: then nothing is started, and the first invocation meets the refusal.
+    Nothing is started either while MAX_PREPARED environments wait for their first invocation."""
     with _lock:
-        if _idle.get(spec):
+        waiting = [environment_ for every in _idle.values() for environment_ in every]
+        if _idle.get(spec) or sum(not environment_.initialized for environment_ in waiting) >= MAX_PREPARED:
             return
     try:
         ready = _new_environment(spec, credentials(), endpoint_url())
