@@ -146,16 +146,16 @@ class AccessGrid:
         self.title = title
         self.detail = w.HTML(layout=w.Layout(border="1px solid #ccc", padding="4px 8px"))
         self.detail.add_class("access-detail")
-        self.grid = w.GridBox()
+        self.grid = w.GridBox(layout=w.Layout(grid_gap="3px"))
         self.grid.add_class("access-grid")
         # Every widget is a model the kernel opens in the browser (each with a layout and a style
         # of its own unless given one): the cells share one layout and one style, the headings
         # another pair, and an update keeps the headings and restyles the cells it already has
         # (the playground updates after each change).
         self._cell_layout, self._cell_style = w.Layout(width="auto"), w.ButtonStyle()
-        corner = w.HTML("<b>who</b>")
+        corner = w.HTML("<b>who</b>")  # ipywidgets exports no HTML style class: share this one's
         self._heading_layout, self._heading_style = corner.layout, corner.style
-        self._headings: dict[tuple[str, str], w.HTML] = {("corner", "who"): corner}
+        self._headings: dict[tuple[str, str], w.HTML] = {("corner", corner.value): corner}
         self.buttons: dict[tuple[str, str], w.Button] = {}
         self.selected: tuple[str, str] | None = None
         self.widget = w.VBox(
@@ -166,7 +166,7 @@ class AccessGrid:
     def update(self, matrix: access.Matrix) -> None:
         """Show another run's outcomes (after a policy changed), keeping the selected cell."""
         self.matrix = matrix
-        cells: list[w.Widget] = [self._headings[("corner", "who")]] + [
+        cells: list[w.Widget] = [self._heading("corner", "<b>who</b>")] + [
             self._heading("operation", f"<b style='font-size: 90%'>{html.escape(name)}</b>")
             for name in matrix.operations
         ]
@@ -177,7 +177,6 @@ class AccessGrid:
                 cells.append(self._button(principal.name, operation, kept.get((principal.name, operation))))
         self.grid.children = cells
         self.grid.layout.grid_template_columns = f"70px repeat({len(matrix.operations)}, minmax(64px, 1fr))"
-        self.grid.layout.grid_gap = "3px"
         if self.selected is not None and self.selected in self.buttons:
             self.select(*self.selected)
         else:
@@ -187,7 +186,7 @@ class AccessGrid:
             )
 
     def _heading(self, kind: str, markup: str) -> w.HTML:
-        """A row's or a column's heading, made once per grid."""
+        """The corner's, a row's or a column's heading, made once per grid."""
         if (kind, markup) not in self._headings:
             self._headings[(kind, markup)] = w.HTML(
                 markup, layout=self._heading_layout, style=self._heading_style

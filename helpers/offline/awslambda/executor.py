@@ -380,8 +380,8 @@ def prepare(
     `credentials` may raise: then nothing is started, and the first invocation meets the refusal.
     Nothing is started either while MAX_PREPARED environments wait for their first invocation."""
     with _lock:
-        waiting = [environment_ for every in _idle.values() for environment_ in every]
-        if _idle.get(spec) or sum(not environment_.initialized for environment_ in waiting) >= MAX_PREPARED:
+        never_invoked = sum(not waiting.initialized for every in _idle.values() for waiting in every)
+        if _idle.get(spec) or never_invoked >= MAX_PREPARED:
             return
     try:
         ready = _new_environment(spec, credentials(), endpoint_url())
