@@ -15,11 +15,14 @@ answer differs from botocore's: where moto adds extras to it, or botocore adds i
 extras, which moto's loader leaves out. Every other model is botocore's own dictionary, decoded
 once for the client and moto (about 65 ms of notebook 10's setup, profiled). The extras are merged
 into the loaded dictionary in place, so a model with extras must not be shared.
+
+Both loaders also list botocore's data folder once rather than once per kind of file (`IndexedLoader`).
 """
 
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +31,42 @@ import botocore.session
 
 from .patching import Patches
 
+# The endings botocore's file loader accepts for a data file (`JSONFileLoader.exists`).
+_JSON_ENDINGS = (".json", ".json.gz")
+
+
+class IndexedLoader(botocore.loaders.Loader):  # type: ignore[misc]  # botocore has no types
+    """botocore's loader, listing its data folders once for every kind of file.
+
+    Loading any model first asks which services have that kind of file (service-2, paginators-1,
+    waiters-2, endpoint-rule-set-1, ...), and botocore answers by walking all ~420 service folders
+    and their versions again for each kind: about 1,300 `stat` and `listdir` calls each time. One
+    walk answers every kind with the same list: five kinds took 34 ms, now 7.6 ms (two cores, warm).
+    """
+
+    @functools.cached_property
+    def _files_by_service(self) -> dict[str, set[str]]:
+        """{service: the names of the files in any of its version folders}, over the search paths."""
+        files: dict[str, set[str]] = {}
+        for root in (path for path in self.search_paths if os.path.isdir(path)):
+            with os.scandir(root) as services:
+                for service in (entry for entry in services if entry.is_dir()):
+                    with os.scandir(service.path) as versions:
+                        for version in (entry for entry in versions if entry.is_dir()):
+                            with os.scandir(version.path) as found:
+                                names = {entry.name for entry in found if entry.is_file()}
+                            files.setdefault(service.name, set()).update(names)
+        return files
+
+    def list_available_services(self, type_name: str) -> list[str]:
+        wanted = {type_name + ending for ending in _JSON_ENDINGS}
+        return sorted(service for service, names in self._files_by_service.items() if names & wanted)
+
 
 @functools.cache
 def shared_loader() -> botocore.loaders.Loader:
     """The process's plain botocore data loader (what every botocore session would make)."""
-    return botocore.loaders.create_loader()
+    return IndexedLoader()
 
 
 def botocore_session() -> botocore.session.Session:
@@ -64,7 +98,7 @@ def _has_extras(service_name: str, type_name: str) -> bool:
 def _motos_loader() -> Any:
     from moto.core.loaders import Loader, moto_root
 
-    class SharingLoader(Loader):
+    class SharingLoader(Loader, IndexedLoader):
         """moto's loader, reading through `shared_loader()` the models that have no extras."""
 
         def load_service_model(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from botocore.loaders import Loader
 from moto.core import loaders, utils
 
 from helpers.offline import botocoredata, engine
@@ -28,3 +31,30 @@ def test_a_model_without_extras_is_decoded_once_and_one_with_extras_is_not_share
         )
         # s3 has moto's extras and botocore's own: merged in place, so moto keeps its own copy.
         assert motos.load_service_model("s3", "service-2") is not plain.load_service_model("s3", "service-2")
+
+
+def test_the_indexed_loader_lists_what_botocore_lists_for_every_kind_of_file(tmp_path: Path) -> None:
+    # A customer's own data folder (~/.aws/models, AWS_DATA_PATH) is searched too; in it a version
+    # with only a gzipped waiter file, a file where a version folder would be, and a stray file.
+    (tmp_path / "lab-only" / "2026-01-01").mkdir(parents=True)
+    (tmp_path / "lab-only" / "2026-01-01" / "waiters-2.json.gz").write_bytes(b"")
+    (tmp_path / "lab-only" / "notes.txt").write_text("not a version")
+    (tmp_path / "README").write_text("not a service")
+    kinds = {
+        path.name.split(".")[0]
+        for folder in Loader().search_paths
+        for path in Path(folder).glob("*/*/*.json*")
+    }
+    assert {"service-2", "paginators-1", "waiters-2", "endpoint-rule-set-1"} <= kinds
+    indexed = botocoredata.IndexedLoader(extra_search_paths=[str(tmp_path)])
+    for kind in sorted(kinds):
+        assert indexed.list_available_services(kind) == Loader(
+            extra_search_paths=[str(tmp_path)]
+        ).list_available_services(kind), kind
+    assert "lab-only" in indexed.list_available_services("waiters-2")
+
+
+def test_moto_and_the_course_use_the_indexed_loader() -> None:
+    with engine.in_process():
+        assert isinstance(utils.create_loader(), botocoredata.IndexedLoader)
+    assert isinstance(botocoredata.shared_loader(), botocoredata.IndexedLoader)
