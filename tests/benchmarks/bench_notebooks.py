@@ -9,6 +9,10 @@ the seconds per notebook and per empty notebook (the fastest of the rounds, as `
 slower runs are what else the machine was doing), the total, and each notebook's ratio to the
 empty one: the empty notebook is what starting and stopping a kernel costs on this machine, so
 the ratio is what the lesson itself adds (goal: at most 3x).
+With `--floor`, each notebook's floor runs too: its first cell (the imports and `Lab()`) followed
+by as many trivial cells as it has code cells, which is what any notebook of that length costs
+before its lesson does anything (kernel, imports, and each cell's round trip to the kernel). The
+notebook's time less its floor is the part its own calls and set-up can change.
 The course's modules are byte-compiled first, as Python itself leaves them after a learner's
 first import (unless PYTHONDONTWRITEBYTECODE is set, as on the CI machine: then every kernel
 would compile them again). Not a test: nothing here asserts a time.
@@ -43,6 +47,14 @@ def empty_notebook() -> NotebookNode:
     return notebook
 
 
+def floor_notebook(notebook: NotebookNode) -> NotebookNode:
+    """The notebook's first code cell, then trivial cells up to as many code cells as it has."""
+    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    floor = empty_notebook()
+    floor.cells = [nbformat.v4.new_code_cell(source) for source in code[:1] + ["1 + 1"] * (len(code) - 1)]
+    return floor
+
+
 def seconds(notebook: NotebookNode) -> float:
     """Wall time of executing the notebook in a fresh kernel."""
     start = time.perf_counter()
@@ -54,25 +66,27 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every course notebook")
     parser.add_argument("--rounds", type=int, default=1, help="runs per notebook (the fastest is shown)")
+    parser.add_argument("--floor", action="store_true", help="also run each notebook's floor (see above)")
     args = parser.parse_args()
     paths = args.notebooks or notebook_paths()
     compileall.compile_dir(Path(__file__).resolve().parents[2] / "helpers", quiet=1)
 
     # The empty notebook runs just before each run of a notebook: a shared machine's pace drifts
     # over minutes, and both fastest runs then come from the same stretch of it.
-    print(f"{'notebook':32} {'seconds':>8} {'empty':>8} {'x empty':>8}")
+    print(f"{'notebook':32} {'seconds':>8} {'empty':>8} {'x empty':>8}" + (f" {'floor x':>8}" * args.floor))
     total = 0.0
     for path in paths:
-        pairs = [
-            (seconds(empty_notebook()), seconds(nbformat.read(path, as_version=4)))
-            for _ in range(args.rounds)
-        ]
-        taken = min(notebook for _, notebook in pairs)
-        empty = min(empty for empty, _ in pairs)
+        runs = []
+        for _ in range(args.rounds):
+            notebook = nbformat.read(path, as_version=4)
+            floor = floor_notebook(notebook) if args.floor else None
+            runs.append((seconds(empty_notebook()), seconds(notebook), seconds(floor) if floor else 0.0))
+        empty, taken, floor_taken = (min(run[column] for run in runs) for column in range(3))
         ratio = taken / empty
         total += taken
+        floor_ratio = f" {floor_taken / empty:8.2f}" if args.floor else ""
         flag = "" if ratio <= GOAL_RATIO else f"  (over the {GOAL_RATIO:g}x goal)"
-        print(f"{path.name:32} {taken:8.2f} {empty:8.2f} {ratio:8.2f}{flag}")
+        print(f"{path.name:32} {taken:8.2f} {empty:8.2f} {ratio:8.2f}{floor_ratio}{flag}")
     print(f"{'total':32} {total:8.2f}")
     return 0
 
