@@ -41,7 +41,8 @@ class IndexedLoader(botocore.loaders.Loader):  # type: ignore[misc]  # botocore 
     Loading any model first asks which services have that kind of file (service-2, paginators-1,
     waiters-2, endpoint-rule-set-1, ...), and botocore answers by walking all ~420 service folders
     and their versions again for each kind: about 1,300 `stat` and `listdir` calls each time. One
-    walk answers every kind with the same list: five kinds took 34 ms, now 7.6 ms (two cores, warm).
+    walk answers every kind with the same list: five kinds took 34 ms, now 7.6 ms (two cores, warm);
+    with moto's loader, which also walks moto's package folder, four kinds took 76 ms, now 19 ms.
     """
 
     @functools.cached_property

@@ -54,7 +54,13 @@ def test_the_indexed_loader_lists_what_botocore_lists_for_every_kind_of_file(tmp
     assert "lab-only" in indexed.list_available_services("waiters-2")
 
 
-def test_moto_and_the_course_use_the_indexed_loader() -> None:
+def test_moto_and_the_course_use_the_indexed_loader_and_moto_lists_what_its_own_lists() -> None:
+    # moto's loader also searches moto's package folder, where every subpackage looks like a service.
     with engine.in_process():
-        assert isinstance(utils.create_loader(), botocoredata.IndexedLoader)
+        motos = utils.create_loader()
+        assert isinstance(motos, botocoredata.IndexedLoader)
+        for kind in ("service-2", "paginators-1", "waiters-2", "endpoint-rule-set-1"):
+            assert motos.list_available_services(kind) == loaders.create_loader().list_available_services(
+                kind
+            ), kind
     assert isinstance(botocoredata.shared_loader(), botocoredata.IndexedLoader)
