@@ -80,7 +80,9 @@ def main() -> int:
         for _ in range(args.rounds):
             notebook = nbformat.read(path, as_version=4)
             floor = floor_notebook(notebook) if args.floor else None
-            runs.append((seconds(empty_notebook()), seconds(notebook), seconds(floor) if floor else 0.0))
+            runs.append(
+                (seconds(empty_notebook()), seconds(notebook), seconds(floor) if floor is not None else 0.0)
+            )
         empty, taken, floor_taken = (min(run[column] for run in runs) for column in range(3))
         ratio = taken / empty
         total += taken
