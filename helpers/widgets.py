@@ -33,6 +33,7 @@ from helpers.offline import EXPLICIT_DENY, DecisionRecord
 
 # The same colours as JupyterLab's success/danger buttons; the ✓/✗ symbol carries the meaning too,
 # so nobody has to tell red from green.
+_CORNER = "<b>who</b>"  # the grid's top-left heading
 _STYLE = {True: ("success", access.ALLOWED, "allowed"), False: ("danger", access.DENIED, "denied")}
 _IDENTITY_SUB = "${cognito-identity.amazonaws.com:sub}"
 
@@ -153,9 +154,9 @@ class AccessGrid:
         # another pair, and an update keeps the headings and restyles the cells it already has
         # (the playground updates after each change).
         self._cell_layout, self._cell_style = w.Layout(width="auto"), w.ButtonStyle()
-        corner = w.HTML("<b>who</b>")  # ipywidgets exports no HTML style class: share this one's
+        corner = w.HTML(_CORNER)  # ipywidgets exports no HTML style class: share this one's
         self._heading_layout, self._heading_style = corner.layout, corner.style
-        self._headings: dict[tuple[str, str], w.HTML] = {("corner", corner.value): corner}
+        self._headings: dict[tuple[str, str], w.HTML] = {("corner", _CORNER): corner}
         self.buttons: dict[tuple[str, str], w.Button] = {}
         self.selected: tuple[str, str] | None = None
         self.widget = w.VBox(
@@ -166,7 +167,7 @@ class AccessGrid:
     def update(self, matrix: access.Matrix) -> None:
         """Show another run's outcomes (after a policy changed), keeping the selected cell."""
         self.matrix = matrix
-        cells: list[w.Widget] = [self._heading("corner", "<b>who</b>")] + [
+        cells: list[w.Widget] = [self._heading("corner", _CORNER)] + [
             self._heading("operation", f"<b style='font-size: 90%'>{html.escape(name)}</b>")
             for name in matrix.operations
         ]

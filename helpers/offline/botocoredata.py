@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import os
-from pathlib import Path
 from typing import Any
 
 import botocore.loaders
@@ -82,20 +81,6 @@ def botocore_session() -> botocore.session.Session:
 
 
 @functools.cache
-def _has_extras(service_name: str, type_name: str) -> bool:
-    """Whether moto or botocore add extras to this model (any API version)."""
-    from moto.core.loaders import moto_root
-
-    motos = Path(moto_root).glob(f"{service_name.replace('-', '')}/*/{type_name}.moto-extras.json*")
-    botocores = (  # botocore's own data and the customer's (~/.aws/models), as botocore searches
-        found
-        for folder in shared_loader().search_paths
-        for found in Path(folder).glob(f"{service_name}/*/{type_name}.sdk-extras.json*")
-    )
-    return any(motos) or any(botocores)
-
-
-@functools.cache
 def _motos_loader() -> Any:
     from moto.core.loaders import Loader, moto_root
 
@@ -105,9 +90,21 @@ def _motos_loader() -> Any:
         def load_service_model(
             self, service_name: str, type_name: str, api_version: str | None = None
         ) -> Any:
-            if _has_extras(service_name, type_name):
+            if self._has_extras(service_name, type_name):
                 return super().load_service_model(service_name, type_name, api_version)
             return shared_loader().load_service_model(service_name, type_name, api_version)
+
+        def _has_extras(self, service_name: str, type_name: str) -> bool:
+            """Whether moto or botocore add extras to this model (any API version). This loader
+            searches moto's folder (its services named without dashes) and botocore's own and the
+            customer's (~/.aws/models), so its listing answers both."""
+            files = self._files_by_service
+            motos = files.get(service_name.replace("-", ""), set())
+            botocores = files.get(service_name, set())
+            return any(
+                f"{type_name}.moto-extras{ending}" in motos or f"{type_name}.sdk-extras{ending}" in botocores
+                for ending in _JSON_ENDINGS
+            )
 
     return SharingLoader(extra_search_paths=[moto_root])
 
