@@ -73,16 +73,15 @@ def main() -> int:
 
     # The empty notebook runs just before each run of a notebook: a shared machine's pace drifts
     # over minutes, and both fastest runs then come from the same stretch of it.
-    print(f"{'notebook':32} {'seconds':>8} {'empty':>8} {'x empty':>8}" + (f" {'floor x':>8}" * args.floor))
+    floor_heading = f" {'floor x':>8}" if args.floor else ""
+    print(f"{'notebook':32} {'seconds':>8} {'empty':>8} {'x empty':>8}{floor_heading}")
     total = 0.0
     for path in paths:
         runs = []
         for _ in range(args.rounds):
             notebook = nbformat.read(path, as_version=4)
-            floor = floor_notebook(notebook) if args.floor else None
-            runs.append(
-                (seconds(empty_notebook()), seconds(notebook), seconds(floor) if floor is not None else 0.0)
-            )
+            empty, taken = seconds(empty_notebook()), seconds(notebook)
+            runs.append((empty, taken, seconds(floor_notebook(notebook)) if args.floor else 0.0))
         empty, taken, floor_taken = (min(run[column] for run in runs) for column in range(3))
         ratio = taken / empty
         total += taken
